@@ -1,0 +1,63 @@
+"""REST plumbing shared by every app: permission, scope, pagination, the one error format."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django_scopes import scope
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ApplicationError
+
+
+class PartnerScopedMixin:
+    """Enter the caller's partner scope once DRF has authenticated the request."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        partner_id = getattr(request.user, "partner_id", None)
+        self._partner_scope = scope(partner=partner_id)
+        self._partner_scope.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        partner_scope = getattr(self, "_partner_scope", None)
+        if partner_scope is not None:
+            partner_scope.__exit__(None, None, None)
+            self._partner_scope = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @property
+    def partner(self):
+        return self.request.user.partner
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Render every error as {"code", "message", "extra"}."""
+    if isinstance(exc, ApplicationError):
+        return Response(
+            {"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code
+        )
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, drf_exceptions.ValidationError):
+        body = {"code": "invalid", "message": "The request has invalid fields.",
+                "extra": {"fields": _flatten(exc.detail)}}
+    else:
+        detail = exc.detail if isinstance(exc, drf_exceptions.APIException) else str(exc)
+        code = exc.get_codes() if isinstance(exc, drf_exceptions.APIException) else "error"
+        body = {"code": code if isinstance(code, str) else "error", "message": str(detail), "extra": {}}
+    response.data = body
+    return response

@@ -1,0 +1,46 @@
+"""Reads a partner can trigger about its devices and their custody history."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Partner
+from devices.models import CustodyEvent, Device
+
+DEVICE_ORDERINGS = {"serial", "-serial", "account__name", "-account__name", "product__name", "-product__name",
+                    "created_at", "-created_at"}
+
+
+def device_list(
+    *,
+    partner: Partner,
+    account_id: int | None = None,
+    product_id: int | None = None,
+    ownership: str | None = None,
+    search: str = "",
+    ordering: str = "serial",
+) -> QuerySet[Device]:
+    qs = Device.objects.filter(partner=partner).select_related("product", "account", "pbx")
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if product_id:
+        qs = qs.filter(product_id=product_id)
+    if ownership:
+        qs = qs.filter(ownership=ownership)
+    if search:
+        qs = qs.filter(Q(serial__icontains=search) | Q(mac__icontains=search))
+    if ordering not in DEVICE_ORDERINGS:
+        ordering = "serial"
+    return qs.order_by(ordering, "id")
+
+
+def device_get(*, partner: Partner, device_id: int) -> Device:
+    qs = Device.objects.filter(partner=partner).select_related("product", "account", "pbx")
+    return get_object_or_404(qs, pk=device_id)
+
+
+def custody_list(*, partner: Partner, device: Device) -> QuerySet[CustodyEvent]:
+    return (
+        CustodyEvent.objects.filter(partner=partner, device=device)
+        .select_related("account", "pbx", "order", "recorded_by")
+        .order_by("-started_on", "-id")
+    )

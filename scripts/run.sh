@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Local demo: the dev server, a Celery worker and Celery beat on demo data.
+#
+#   scripts/run.sh            (PORT=8080 scripts/run.sh for another port)
+#
+# The database is the settings' default, an SQLite file in var/, unless DATABASE_URL is set.
+# Redis is a private, memory-only instance on a free loopback port. Ctrl-C (or TERM) stops
+# all of it; if any one service dies, the others are stopped too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+unset PYTHONDONTWRITEBYTECODE   # makes every Django start about 4x slower; see the Makefile
+export DEBUG=1
+PORT=${PORT:-8000}
+py=.venv/bin/python
+mkdir -p var
+
+tmp=$(mktemp -d)
+pids=()
+
+cleanup() {
+  set +e
+  trap '' INT TERM              # a second Ctrl-C must not cut the cleanup short
+  # Each service runs in its own process group (set -m below): signalling the group also
+  # reaches runserver's autoreloader child and the Celery pool processes.
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
+  # Give them 10 s to stop (the worker finishes its current task), then kill what is left.
+  ( sleep 10; for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done ) &
+  local killer=$!
+  [ ${#pids[@]} = 0 ] || wait "${pids[@]}" 2>/dev/null
+  kill "$killer" 2>/dev/null
+  stop_redis
+  rm -rf "$tmp"
+  echo "stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_redis "$tmp"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+
+"$py" manage.py migrate --noinput
+"$py" manage.py load_demo
+
+set -m   # job control: every background job gets its own process group
+"$py" manage.py runserver "127.0.0.1:$PORT" &
+pids+=($!)
+# Two pool processes are plenty for a demo (the default is one per CPU, all on one SQLite file).
+.venv/bin/celery -A hwaas_portal worker -l info --concurrency 2 &
+pids+=($!)
+.venv/bin/celery -A hwaas_portal beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler &
+pids+=($!)
+set +m
+
+# Print the banner once the server answers, so it is not lost in the start-up logs.
+for _ in $(seq 100); do
+  (: >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.2
+done
+cat <<BANNER
+
+  HWaaS Partner Portal   http://127.0.0.1:$PORT/
+  admin                  http://127.0.0.1:$PORT/admin/
+  API docs               http://127.0.0.1:$PORT/api/docs/
+
+  partner logins (password demo-pass-2026):  it-admin  it-sales  uk-admin  uk-sales
+  staff login:                               staff / demo-pass-2026
+
+  Redis on 127.0.0.1:$REDIS_PORT.  Ctrl-C stops everything.
+
+BANNER
+
+# Stay until any service exits (or a signal arrives), then stop the rest.
+set +e
+wait -n
+status=$?
+echo "a service exited with status $status; stopping the others" >&2
+exit "$status"
