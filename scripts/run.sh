@@ -26,10 +26,14 @@ cleanup() {
   # reaches runserver's autoreloader child and the Celery pool processes.
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
   # Give them 10 s to stop (the worker finishes its current task), then kill what is left.
-  ( sleep 10; for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done ) &
-  local killer=$!
-  [ ${#pids[@]} = 0 ] || wait "${pids[@]}" 2>/dev/null
-  kill "$killer" 2>/dev/null
+  local pid alive
+  for _ in $(seq 100); do
+    alive=
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ -n "$alive" ] || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done
   stop_redis
   rm -rf "$tmp"
   echo "stopped"

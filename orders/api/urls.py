@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from orders.api import confirm, views
+
+urlpatterns = views.urlpatterns + confirm.urlpatterns

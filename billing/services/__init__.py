@@ -1,0 +1,1 @@
+"""Billing services, split by topic: subscriptions (realignment), credit notes (schedule, issue, void)."""

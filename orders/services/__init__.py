@@ -1,0 +1,1 @@
+"""Order services, split by topic: creation from an accepted quote, the Confirm Order wizard, confirmation."""
