@@ -157,6 +157,10 @@ class CreditNote(FSMModelMixin, models.Model):
     pdf = models.FileField(storage=private_storage, upload_to=credit_note_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    # Issuing bookkeeping: the partner's admins are emailed once; failed attempts are kept for staff.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    issue_attempts = models.PositiveIntegerField(default=0)
+    last_issue_error = models.TextField(blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
