@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -61,3 +62,16 @@ def exception_handler(exc, context):
         body = {"code": code if isinstance(code, str) else "error", "message": str(detail), "extra": {}}
     response.data = body
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body: a machine-readable code, a message, and details (invalid fields under extra.fields)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorSerializer]]:
+    """OpenAPI responses for the given error statuses, all in the one error format."""
+    return dict.fromkeys(statuses, ErrorSerializer)
