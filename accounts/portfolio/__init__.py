@@ -1,0 +1,45 @@
+"""Import of an installed base from a JSON portfolio file (format: docs/import-format.md).
+
+Validation reads the whole file and the matching stored rows first and collects every error with its
+JSON path; only a file without errors is written, in one transaction, so a bad file changes nothing.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from accounts.portfolio.validate import Plan, PortfolioValidator
+from accounts.portfolio.write import ImportReport, Progress, portfolio_write
+from core.errors import ApplicationError
+
+__all__ = ["ImportReport", "PortfolioInvalid", "portfolio_import", "portfolio_validate"]
+
+
+class PortfolioInvalid(ApplicationError):
+    """The file has errors; `errors` lists every one as `$.json.path: message`."""
+
+    default_code = "portfolio_invalid"
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} error(s) in the portfolio; nothing was imported", extra={"errors": errors})
+        self.errors = errors
+
+
+def portfolio_validate(*, data: Any, today: dt.date | None = None) -> Plan:
+    """Check the file against itself and the database; raise PortfolioInvalid listing every error."""
+    validator = PortfolioValidator(data, today=today)
+    plan = validator.run()
+    if validator.errors:
+        raise PortfolioInvalid(validator.errors)
+    return plan
+
+
+def portfolio_import(*, data: Any, today: dt.date | None = None, progress: Progress | None = None) -> ImportReport:
+    """Create or update everything the file describes, keyed on natural keys; a second run changes nothing.
+
+    Runs on every partner's rows: the caller opens the vendor scope.
+    """
+    plan = portfolio_validate(data=data, today=today)
+    with transaction.atomic():
+        return portfolio_write(plan, progress=progress)
