@@ -5,11 +5,12 @@ JSON path; only a file without errors is written, in one transaction, so a bad f
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import transaction
 
-from accounts.portfolio.validate import Plan, PortfolioValidator
+from accounts.portfolio.validate import TOP_LEVEL_ORDER, Plan, PortfolioValidator
 from accounts.portfolio.write import ImportReport, Progress, portfolio_write
 from core.errors import ApplicationError
 
@@ -31,8 +32,16 @@ def portfolio_validate(*, data: Any, today: dt.date | None = None) -> Plan:
     validator = PortfolioValidator(data, today=today)
     plan = validator.run()
     if validator.errors:
-        raise PortfolioInvalid(validator.errors)
+        raise PortfolioInvalid(sorted(validator.errors, key=_document_order))
     return plan
+
+
+def _document_order(error: str) -> tuple:
+    """Errors in the order their paths appear in the file ($.partners before $.devices, [2] before [10])."""
+    path = error.split(": ", 1)[0]
+    section = path.split(".")[1].split("[")[0] if "." in path else ""
+    position = TOP_LEVEL_ORDER.index(section) if section in TOP_LEVEL_ORDER else -1
+    return position, [int(n) for n in re.findall(r"\[(\d+)\]", path)]
 
 
 def portfolio_import(*, data: Any, today: dt.date | None = None, progress: Progress | None = None) -> ImportReport:

@@ -189,14 +189,14 @@ class Reader:
         return amount
 
     def country(self, data: dict, key: str, path: str) -> Any:
-        value = self.text(data, key, path, max_length=2)
+        value = self.text(data, key, path, max_length=64)
         if isinstance(value, str) and value not in iso_countries():
             self.error(f"{path}.{key}", f"unknown ISO 3166-1 alpha-2 country code {value!r} (e.g. IT, GB)")
             return None
         return value
 
     def currency(self, data: dict, key: str, path: str) -> Any:
-        value = self.text(data, key, path, max_length=3)
+        value = self.text(data, key, path, max_length=64)
         if isinstance(value, str) and value not in ISO_4217:
             self.error(f"{path}.{key}", f"unknown ISO 4217 currency code {value!r} (e.g. EUR, GBP)")
             return None

@@ -23,7 +23,8 @@ from devices.models import Device, Ownership, Product
 AccountKey = tuple[str, str]  # (partner code, account name)
 IN_CHUNK = 5000  # values per `__in` lookup: well under SQLite's bound-parameter limit
 
-TOP_LEVEL = {"partners", "users", "products", "accounts", "devices"}
+TOP_LEVEL_ORDER = ("partners", "users", "products", "accounts", "devices")
+TOP_LEVEL = set(TOP_LEVEL_ORDER)
 
 
 @dataclass
