@@ -1,0 +1,149 @@
+"""Scheduling credit notes for a confirmed order: one per giving account, amounts from billing.calc."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import Account, Partner
+from billing import calc
+from billing.models import CreditNote, CreditNoteLine, CreditNoteReason, Subscription
+from devices.models import Device
+
+
+@dataclass(frozen=True)
+class CreditSource:
+    """A moved HWaaS device, the account giving it and the subscription that account paid in advance."""
+
+    device: Device
+    giving_account: Account
+    subscription: Subscription
+
+
+@dataclass(frozen=True)
+class CreditLinePlan:
+    device_id: int
+    serial: str
+    product_name: str
+    subscription_id: int
+    line: calc.CreditLineCalc
+
+
+@dataclass(frozen=True)
+class CreditNotePlan:
+    """What one giving account's credit note will say; the preview shows it, the schedule books it."""
+
+    giving_account: Account
+    currency: str
+    tax_rate: Decimal
+    conversion_date: dt.date
+    due_date: dt.date
+    lines: list[CreditLinePlan]
+    totals: calc.CreditNoteTotals
+
+
+def credit_notes_plan(
+    *, partner: Partner, conversion_date: dt.date, sources: Sequence[CreditSource]
+) -> list[CreditNotePlan]:
+    """One plan per giving account that has something to credit; no database access.
+
+    CAPEX devices never reach here (they have no subscription). A device with nothing to credit
+    gives no line, and an account whose devices give no line gets no credit note.
+    """
+    due_date = calc.credit_note_due_date(conversion_date=conversion_date, country=partner.country)
+    accounts: dict[int, Account] = {}
+    lines: dict[int, list[CreditLinePlan]] = {}
+    for source in sources:
+        subscription = source.subscription
+        line = calc.credit_line(
+            period_start=subscription.period_start,
+            period_end=subscription.period_end,
+            period_price=subscription.period_price,
+            conversion_date=conversion_date,
+            commitment_end=subscription.commitment_end,
+        )
+        if line is None:
+            continue
+        accounts[source.giving_account.pk] = source.giving_account
+        lines.setdefault(source.giving_account.pk, []).append(
+            CreditLinePlan(
+                device_id=source.device.pk,
+                serial=source.device.serial,
+                product_name=source.device.product.name,
+                subscription_id=subscription.pk,
+                line=line,
+            )
+        )
+    plans = []
+    for account_id, account_lines in lines.items():
+        account_lines.sort(key=lambda plan: plan.serial)
+        plans.append(
+            CreditNotePlan(
+                giving_account=accounts[account_id],
+                currency=partner.currency,
+                tax_rate=partner.tax_rate,
+                conversion_date=conversion_date,
+                due_date=due_date,
+                lines=account_lines,
+                totals=calc.credit_note_totals(
+                    amounts=[plan.line.amount for plan in account_lines], tax_rate=partner.tax_rate
+                ),
+            )
+        )
+    plans.sort(key=lambda plan: (plan.giving_account.name, plan.giving_account.pk))
+    return plans
+
+
+@transaction.atomic
+def credit_notes_schedule(
+    *, order, partner: Partner, conversion_date: dt.date, sources: Sequence[CreditSource]
+) -> list[CreditNote]:
+    """Book one `scheduled` credit note per giving account of `order`, with its lines and amounts.
+
+    Numbering, the PDF and the issue date come later, when the note is issued. Two bulk inserts
+    whatever the number of devices.
+    """
+    plans = credit_notes_plan(partner=partner, conversion_date=conversion_date, sources=sources)
+    if not plans:
+        return []
+    notes = CreditNote.objects.bulk_create(
+        [
+            CreditNote(
+                partner=partner,
+                giving_account=plan.giving_account,
+                order=order,
+                reason=CreditNoteReason.ORDER_CHANGE,
+                currency=plan.currency,
+                tax_rate=plan.tax_rate,
+                net=plan.totals.net,
+                tax=plan.totals.tax,
+                total=plan.totals.total,
+                conversion_date=plan.conversion_date,
+                due_date=plan.due_date,
+            )
+            for plan in plans
+        ]
+    )
+    CreditNoteLine.objects.bulk_create(
+        [
+            CreditNoteLine(
+                credit_note=note,
+                device_id=line_plan.device_id,
+                subscription_id=line_plan.subscription_id,
+                serial=line_plan.serial,
+                product_name=line_plan.product_name,
+                period_start=line_plan.line.period_start,
+                period_end=line_plan.line.period_end,
+                credited_from=line_plan.line.credited_from,
+                credited_days=line_plan.line.credited_days,
+                period_days=line_plan.line.period_days,
+                period_price=line_plan.line.period_price,
+                amount=line_plan.line.amount,
+            )
+            for note, plan in zip(notes, plans, strict=True)
+            for line_plan in plan.lines
+        ]
+    )
+    return notes

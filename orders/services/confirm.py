@@ -1,0 +1,626 @@
+"""Confirming an order: validate, preview and, in one transaction, move devices, realign billing, schedule credit.
+
+order_preview() and order_confirm() share the validation and the plan (billing.calc through the
+billing services' plan functions), so the summary the partner confirms is exactly what is booked.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from accounts.models import BillingCycle, Partner, Pbx, User
+from billing.models import Subscription
+from billing.services.credit_notes import credit_notes_enqueue_issue
+from billing.services.scheduling import CreditNotePlan, CreditSource, credit_notes_plan, credit_notes_schedule
+from billing.services.subscriptions import (
+    ReceivingTerms,
+    active_subscriptions_by_device,
+    receiving_terms_plan,
+    subscriptions_realign,
+)
+from core.errors import NotFound
+from devices.exceptions import DevicesUnavailable
+from devices.models import Device, Ownership
+from devices.services import devices_move
+from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft
+from orders.models import Order, OrderDeviceMove, OrderLine, OrderStatus
+from orders.transfer_selectors import moved_by_another_order_since
+
+# --- what the summary shows (screen 3, the API preview) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShipNewLine:
+    """A selected line: shipped new by the vendor."""
+
+    line_id: int
+    product_id: int
+    product_sku: str
+    product_name: str
+    quantity: int
+    ownership: str
+    cycle: str
+    unit_price: Decimal
+    line_total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class LineFill:
+    """An unselected line and how many picked devices fill it (the running count of screen 2)."""
+
+    line_id: int
+    product_id: int
+    product_name: str
+    ownership: str
+    quantity: int
+    picked: int
+
+
+@dataclass(frozen=True)
+class SubscriptionPreview:
+    """A moved HWaaS device's new subscription at the receiving account."""
+
+    device_id: int
+    serial: str
+    product_name: str
+    cycle: str
+    currency: str
+    period_price: Decimal
+    first_period_start: dt.date
+    first_period_end: dt.date
+    first_period_days: int
+    pbx_period_days: int
+    first_period_charge: Decimal
+    commitment_end: dt.date
+
+
+@dataclass(frozen=True)
+class MovePreview:
+    device_id: int
+    serial: str
+    mac: str | None
+    product_id: int
+    product_name: str
+    ownership: str
+    line_id: int
+    giving_account_id: int
+    giving_account_name: str
+    subscription: SubscriptionPreview | None
+
+
+@dataclass(frozen=True)
+class GivingAccountMoves:
+    account_id: int
+    account_name: str
+    moves: list[MovePreview]
+
+
+@dataclass(frozen=True)
+class CreditLinePreview:
+    device_id: int
+    serial: str
+    product_name: str
+    period_start: dt.date
+    period_end: dt.date
+    credited_from: dt.date
+    credited_days: int
+    period_days: int
+    period_price: Decimal
+    amount: Decimal
+    inside_commitment: bool
+
+
+@dataclass(frozen=True)
+class CreditNotePreview:
+    giving_account_id: int
+    giving_account_name: str
+    currency: str
+    tax_rate: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    due_date: dt.date
+    lines: list[CreditLinePreview]
+
+
+@dataclass(frozen=True)
+class OrderPreview:
+    """Everything confirmation would do, computed by the same code, with nothing written."""
+
+    order_id: int
+    order_number: str
+    conversion_date: dt.date
+    receiving_account_id: int
+    receiving_account_name: str
+    pbx_id: int | None
+    pbx_serial: str | None
+    cycle: str | None
+    po_number: str
+    currency: str
+    ships_new: list[ShipNewLine]
+    line_fills: list[LineFill]
+    moves_by_account: list[GivingAccountMoves]
+    credit_notes: list[CreditNotePreview]
+    subscriptions: list[SubscriptionPreview]
+    credit_total: Decimal = Decimal("0.00")
+    first_period_total: Decimal = Decimal("0.00")
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- shared validation and plan ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    order: Order
+    partner: Partner
+    pbx: Pbx | None
+    conversion_date: dt.date
+    lines: list[OrderLine]
+    unselected_ids: set[int]
+    devices: list[Device]  # in id order, with the holder read at validation time
+    line_of_device: dict[int, OrderLine]
+    giving: dict[int, Subscription]
+    terms: dict[int, ReceivingTerms]
+    credit_plans: list[CreditNotePlan]
+
+
+def order_conversion_date(*, partner: Partner, now: dt.datetime | None = None) -> dt.date:
+    """Today in the partner's time zone: the day custody and billing change hands (our rule)."""
+    return (now or timezone.now()).astimezone(ZoneInfo(partner.timezone)).date()
+
+
+def _invalid(code: OrderErrorCode, message: str, **extra) -> OrderInvalid:
+    return OrderInvalid(message, code=code.value, extra=extra)
+
+
+def _pbx_check(*, order: Order, pbx: Pbx | None, needs_pbx: bool) -> None:
+    if pbx is not None:
+        if pbx.partner_id != order.partner_id:
+            raise NotFound("PBX not found.")
+        if pbx.account_id != order.account_id:
+            raise _invalid(
+                OrderErrorCode.PBX_NOT_RECEIVING, f"PBX {pbx.serial} does not belong to {order.account.name}.",
+                pbx=pbx.pk,
+            )
+        if not pbx.has_active_subscriptions or pbx.cycle not in BillingCycle.values:
+            raise _invalid(
+                OrderErrorCode.PBX_NOT_RECEIVING,
+                f"PBX {pbx.serial} is not the one with active subscriptions on a 1m, 1y or 5y cycle: "
+                "devices moving to this account go to that PBX.",
+                pbx=pbx.pk,
+            )
+        return
+    if not needs_pbx:
+        return
+    eligible = Pbx.objects.filter(
+        partner_id=order.partner_id, account_id=order.account_id, has_active_subscriptions=True,
+        cycle__in=BillingCycle.values,
+    ).exists()
+    if eligible:
+        raise _invalid(OrderErrorCode.PBX_REQUIRED, "Choose the PBX the devices go to.")
+    raise _invalid(
+        OrderErrorCode.NO_ELIGIBLE_PBX,
+        f"{order.account.name} has no PBX with active subscriptions on a 1m, 1y or 5y cycle, "
+        "so it cannot receive HWaaS devices.",
+    )
+
+
+def _allocate(
+    *, devices: list[Device], unselected: list[OrderLine]
+) -> dict[int, OrderLine]:
+    """Give each picked device an unselected line of its product and ownership, in id order."""
+    by_product: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in unselected:
+        by_product[line.product_id].append(line)
+    wanted = Counter((d.product_id, d.ownership) for d in devices)
+    for (product_id, ownership), count in sorted(wanted.items()):
+        lines = by_product.get(product_id)
+        product_name = next(d.product.name for d in devices if d.product_id == product_id)
+        if not lines:
+            raise _invalid(
+                OrderErrorCode.PRODUCT_NOT_UNSELECTED,
+                f"No unselected line is for {product_name}: unselect its line to transfer devices of it.",
+                product=product_id,
+                devices=sorted(d.serial for d in devices if d.product_id == product_id),
+            )
+        capacity = sum(line.quantity for line in lines if line.ownership == ownership)
+        if capacity == 0:
+            kind = "HWaaS (OPEX)" if ownership == Ownership.HWAAS else "CAPEX"
+            raise _invalid(
+                OrderErrorCode.OWNERSHIP_MISMATCH,
+                f"{product_name}: {kind} devices cannot fill a line of another ownership "
+                "(the Transfer OPEX list takes HWaaS devices only; CAPEX devices fill CAPEX lines).",
+                product=product_id,
+                ownership=ownership,
+                devices=sorted(d.serial for d in devices if (d.product_id, d.ownership) == (product_id, ownership)),
+            )
+        if count > capacity:
+            raise _invalid(
+                OrderErrorCode.TOO_MANY_DEVICES,
+                f"{count} {product_name} devices picked but only {capacity} unselected.",
+                product=product_id,
+                ownership=ownership,
+                picked=count,
+                unselected=capacity,
+            )
+    allocation: dict[int, OrderLine] = {}
+    room = {line.pk: line.quantity for line in unselected}
+    for device in devices:
+        line = next(
+            line for line in by_product[device.product_id]
+            if line.ownership == device.ownership and room[line.pk] > 0
+        )
+        room[line.pk] -= 1
+        allocation[device.pk] = line
+    return allocation
+
+
+def _moved_since_check(*, order: Order, device_ids: list[int]) -> None:
+    """Devices moved by another confirmed order since this one was created are taken (custody is the truth)."""
+    if not device_ids:
+        return
+    taken = list(
+        Device.objects.filter(pk__in=device_ids)
+        .filter(moved_by_another_order_since(order=order))
+        .values_list("serial", flat=True)
+    )
+    if taken:
+        raise DevicesUnavailable(taken)
+
+
+def _plan(
+    *,
+    order: Order,
+    pbx: Pbx | None,
+    unselected_lines: Sequence[int],
+    transfers: Sequence[int],
+    conversion_date: dt.date,
+) -> _Plan:
+    """Validate the confirmation's input against DOMAIN.md's rules and compute what it does. Reads only."""
+    if order.status != OrderStatus.DRAFT:
+        raise OrderNotDraft(status=order.status)
+    partner = order.partner
+    lines = list(OrderLine.objects.filter(order=order).select_related("product").order_by("id"))
+    line_ids = {line.pk for line in lines}
+    unselected_ids = {int(pk) for pk in unselected_lines}
+    strangers = sorted(unselected_ids - line_ids)
+    if strangers:
+        raise _invalid(OrderErrorCode.LINE_NOT_IN_ORDER, "Some lines are not lines of this order.", lines=strangers)
+
+    transfer_ids = [int(pk) for pk in transfers]
+    duplicates = sorted(pk for pk, n in Counter(transfer_ids).items() if n > 1)
+    if duplicates:
+        raise _invalid(OrderErrorCode.DUPLICATE_DEVICES, "A device was picked twice.", devices=duplicates)
+    devices = list(
+        Device.objects.filter(partner=partner, pk__in=transfer_ids).select_related("product", "account").order_by("pk")
+    )
+    if len(devices) != len(transfer_ids):
+        # Missing or another partner's: deliberately the same answer.
+        raise NotFound("Device not found.", extra={"devices": sorted(set(transfer_ids) - {d.pk for d in devices})})
+    for device in devices:
+        if device.account_id is None:
+            raise _invalid(
+                OrderErrorCode.DEVICE_IN_STOCK,
+                f"{device.serial} is in partner stock, not held by a customer: it cannot be transferred.",
+                devices=[device.serial],
+            )
+        if device.account_id == order.account_id:
+            raise _invalid(
+                OrderErrorCode.DEVICE_HELD_BY_RECEIVING_ACCOUNT,
+                f"{device.serial} is already held by {order.account.name}, the receiving account.",
+                devices=[device.serial],
+            )
+    unselected = [line for line in lines if line.pk in unselected_ids]
+    line_of_device = _allocate(devices=devices, unselected=unselected)
+
+    hwaas_devices = [d for d in devices if d.ownership == Ownership.HWAAS]
+    needs_pbx = bool(hwaas_devices) or any(line.ownership == Ownership.HWAAS for line in lines)
+    _pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
+    _moved_since_check(order=order, device_ids=[d.pk for d in devices])
+
+    giving = active_subscriptions_by_device(partner=partner, device_ids=[d.pk for d in hwaas_devices])
+    terms = (
+        receiving_terms_plan(partner=partner, pbx=pbx, conversion_date=conversion_date, devices=hwaas_devices)
+        if hwaas_devices and pbx is not None
+        else {}
+    )
+    sources = [
+        CreditSource(device=d, giving_account=d.account, subscription=giving[d.pk])
+        for d in hwaas_devices
+        if d.pk in giving
+    ]
+    return _Plan(
+        order=order,
+        partner=partner,
+        pbx=pbx,
+        conversion_date=conversion_date,
+        lines=lines,
+        unselected_ids=unselected_ids,
+        devices=devices,
+        line_of_device=line_of_device,
+        giving=giving,
+        terms=terms,
+        credit_plans=credit_notes_plan(partner=partner, conversion_date=conversion_date, sources=sources),
+    )
+
+
+def _subscription_preview(device: Device, term: ReceivingTerms) -> SubscriptionPreview:
+    first = term.first_period
+    return SubscriptionPreview(
+        device_id=device.pk,
+        serial=device.serial,
+        product_name=device.product.name,
+        cycle=term.cycle,
+        currency=term.currency,
+        period_price=term.period_price,
+        first_period_start=first.start,
+        first_period_end=first.end,
+        first_period_days=first.days,
+        pbx_period_days=first.pbx_period_days,
+        first_period_charge=first.charge,
+        commitment_end=term.commitment_end,
+    )
+
+
+def _preview_of(plan: _Plan, *, po_number: str) -> OrderPreview:
+    order = plan.order
+    subscriptions = {
+        d.pk: _subscription_preview(d, plan.terms[d.pk]) for d in plan.devices if d.pk in plan.terms
+    }
+    moves: dict[int, list[MovePreview]] = defaultdict(list)
+    accounts: dict[int, str] = {}
+    for device in plan.devices:
+        accounts[device.account_id] = device.account.name
+        moves[device.account_id].append(
+            MovePreview(
+                device_id=device.pk,
+                serial=device.serial,
+                mac=device.mac,
+                product_id=device.product_id,
+                product_name=device.product.name,
+                ownership=device.ownership,
+                line_id=plan.line_of_device[device.pk].pk,
+                giving_account_id=device.account_id,
+                giving_account_name=device.account.name,
+                subscription=subscriptions.get(device.pk),
+            )
+        )
+    picked = Counter(line.pk for line in plan.line_of_device.values())
+    credit_notes = [
+        CreditNotePreview(
+            giving_account_id=cp.giving_account.pk,
+            giving_account_name=cp.giving_account.name,
+            currency=cp.currency,
+            tax_rate=cp.tax_rate,
+            net=cp.totals.net,
+            tax=cp.totals.tax,
+            total=cp.totals.total,
+            due_date=cp.due_date,
+            lines=[
+                CreditLinePreview(
+                    device_id=lp.device_id,
+                    serial=lp.serial,
+                    product_name=lp.product_name,
+                    period_start=lp.line.period_start,
+                    period_end=lp.line.period_end,
+                    credited_from=lp.line.credited_from,
+                    credited_days=lp.line.credited_days,
+                    period_days=lp.line.period_days,
+                    period_price=lp.line.period_price,
+                    amount=lp.line.amount,
+                    inside_commitment=lp.line.inside_commitment,
+                )
+                for lp in cp.lines
+            ],
+        )
+        for cp in plan.credit_plans
+    ]
+    warnings = []
+    no_credit = [
+        d.serial for d in plan.devices
+        if d.ownership == Ownership.HWAAS and not any(
+            lp.device_id == d.pk for cp in plan.credit_plans for lp in cp.lines
+        )
+    ]
+    if no_credit:
+        warnings.append(
+            "Nothing is credited for these devices (still inside their 6-month commitment for their whole "
+            f"paid period, or without an active subscription): {', '.join(sorted(no_credit))}."
+        )
+    inside = sorted(lp.serial for cp in plan.credit_plans for lp in cp.lines if lp.line.inside_commitment)
+    if inside:
+        warnings.append(
+            "These devices are inside their 6-month commitment and are credited only from its end: "
+            f"{', '.join(inside)}."
+        )
+    return OrderPreview(
+        order_id=order.pk,
+        order_number=order.number,
+        conversion_date=plan.conversion_date,
+        receiving_account_id=order.account_id,
+        receiving_account_name=order.account.name,
+        pbx_id=plan.pbx.pk if plan.pbx else None,
+        pbx_serial=plan.pbx.serial if plan.pbx else None,
+        cycle=plan.pbx.cycle if plan.pbx else None,
+        po_number=po_number,
+        currency=plan.partner.currency,
+        ships_new=[
+            ShipNewLine(
+                line_id=line.pk,
+                product_id=line.product_id,
+                product_sku=line.product.sku,
+                product_name=line.product.name,
+                quantity=line.quantity,
+                ownership=line.ownership,
+                cycle=line.cycle,
+                unit_price=line.unit_price,
+                line_total=line.unit_price * line.quantity,
+                currency=line.currency,
+            )
+            for line in plan.lines
+            if line.pk not in plan.unselected_ids
+        ],
+        line_fills=[
+            LineFill(
+                line_id=line.pk,
+                product_id=line.product_id,
+                product_name=line.product.name,
+                ownership=line.ownership,
+                quantity=line.quantity,
+                picked=picked.get(line.pk, 0),
+            )
+            for line in plan.lines
+            if line.pk in plan.unselected_ids
+        ],
+        moves_by_account=[
+            GivingAccountMoves(account_id=account_id, account_name=accounts[account_id], moves=account_moves)
+            for account_id, account_moves in sorted(moves.items(), key=lambda item: (accounts[item[0]], item[0]))
+        ],
+        credit_notes=credit_notes,
+        subscriptions=list(subscriptions.values()),
+        credit_total=sum((cn.total for cn in credit_notes), Decimal("0.00")),
+        first_period_total=sum((s.first_period_charge for s in subscriptions.values()), Decimal("0.00")),
+        warnings=warnings,
+    )
+
+
+def _user_check(*, order: Order, user: User) -> None:
+    if user.partner_id != order.partner_id:
+        raise NotFound("Order not found.")
+
+
+# --- the services -------------------------------------------------------------------------------------------------
+
+
+def order_preview(
+    *,
+    order: Order,
+    user: User,
+    pbx: Pbx | None,
+    unselected_lines: Sequence[int],
+    transfers: Sequence[int],
+    po_number: str = "",
+    conversion_date: dt.date | None = None,
+) -> OrderPreview:
+    """What order_confirm() would do with the same input, computed the same way; writes and locks nothing.
+
+    `conversion_date` defaults to today in the partner's time zone; tests and the benchmark pin it.
+    """
+    _user_check(order=order, user=user)
+    order = Order.objects.select_related("partner", "account", "project").get(pk=order.pk)
+    day = conversion_date or order_conversion_date(partner=order.partner)
+    plan = _plan(order=order, pbx=pbx, unselected_lines=unselected_lines, transfers=transfers, conversion_date=day)
+    return _preview_of(plan, po_number=po_number)
+
+
+@transaction.atomic
+def order_confirm(
+    *,
+    order: Order,
+    user: User,
+    pbx: Pbx | None,
+    unselected_lines: Sequence[int],
+    transfers: Sequence[int],
+    po_number: str = "",
+    conversion_date: dt.date | None = None,
+) -> Order:
+    """Confirm a draft order: move the picked devices, realign their billing, schedule credit notes.
+
+    All or nothing, in one transaction. The order row is locked first (two confirmations of the
+    same order queue, the second finds it confirmed), then the picked devices in id order, so two
+    orders racing for a device cannot deadlock and exactly one gets it. A constant number of
+    queries whatever the number of devices (bulk writes).
+    """
+    _user_check(order=order, user=user)
+    locked = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("partner", "account", "project")
+        .get(pk=order.pk)
+    )
+    day = conversion_date or order_conversion_date(partner=locked.partner)
+    plan = _plan(order=locked, pbx=pbx, unselected_lines=unselected_lines, transfers=transfers, conversion_date=day)
+
+    # Lock the picked devices in id order, then re-check each is still where it was read above:
+    # a confirmation that committed meanwhile has moved it, and that one won.
+    expected = {device.pk: device.account_id for device in plan.devices}
+    current = dict(
+        Device.objects.filter(pk__in=list(expected)).order_by("pk").select_for_update(of=("self",))
+        .values_list("pk", "account_id")
+    )
+    taken = [d.serial for d in plan.devices if current.get(d.pk) != expected[d.pk]]
+    if taken:
+        raise DevicesUnavailable(taken)
+    _moved_since_check(order=locked, device_ids=list(expected))
+
+    receiving = locked.account
+    devices_move(devices=plan.devices, account=receiving, pbx=pbx, moved_on=day, order=locked, user=user)
+    new_subscriptions = subscriptions_realign(
+        order=locked, account=receiving, pbx=pbx, conversion_date=day, terms=plan.terms,
+        giving={pk: sub for pk, sub in plan.giving.items() if pk in plan.terms},
+    ) if plan.terms else {}
+    sources = [
+        CreditSource(device=d, giving_account=d.account, subscription=plan.giving[d.pk])
+        for d in plan.devices
+        if d.ownership == Ownership.HWAAS and d.pk in plan.giving
+    ]
+    notes = credit_notes_schedule(order=locked, partner=plan.partner, conversion_date=day, sources=sources)
+    OrderDeviceMove.objects.bulk_create(
+        [
+            OrderDeviceMove(
+                order=locked,
+                line=plan.line_of_device[d.pk],
+                device=d,
+                ownership=d.ownership,
+                giving_account_id=d.account_id,
+                giving_subscription=plan.giving.get(d.pk),
+                new_subscription=new_subscriptions.get(d.pk),
+            )
+            for d in plan.devices
+        ]
+    )
+    OrderLine.objects.filter(order=locked).update(
+        selected=Case(When(Q(pk__in=plan.unselected_ids), then=Value(False)), default=Value(True))
+    )
+
+    locked.pbx = pbx
+    locked.po_number = po_number.strip()
+    locked.conversion_date = day
+    locked.confirmed_at = timezone.now()
+    locked.confirmed_by = user
+    locked.confirm()
+    locked.save(update_fields=["status", "pbx", "po_number", "conversion_date", "confirmed_at", "confirmed_by"])
+
+    project = locked.project
+    if can_proceed(project.close):
+        project.close()
+        project.closed_at = locked.confirmed_at
+        project.save(update_fields=["status", "closed_at"])
+    if notes:
+        # Issued by a worker after commit; the periodic sweep catches any message lost on the way.
+        credit_notes_enqueue_issue(credit_note_ids=[note.pk for note in notes])
+    return locked
+
+
+__all__ = [
+    "CreditLinePreview",
+    "CreditNotePreview",
+    "GivingAccountMoves",
+    "LineFill",
+    "MovePreview",
+    "OrderPreview",
+    "ShipNewLine",
+    "SubscriptionPreview",
+    "order_confirm",
+    "order_conversion_date",
+    "order_preview",
+]
