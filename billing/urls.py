@@ -1,2 +1,10 @@
+from django.urls import path
+
+from billing import views
+
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.balance_view, name="balance"),
+    path("credit-notes/<int:credit_note_id>/", views.credit_note_detail_view, name="credit_note_detail"),
+    path("credit-notes/<int:credit_note_id>/pdf/", views.credit_note_pdf_view, name="credit_note_pdf"),
+]

@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "issue-due-credit-notes": {"task": "billing.tasks.issue_due_credit_notes", "schedule": 300.0},
     "expire-quotes": {"task": "quotes.tasks.expire_quotes", "schedule": 3600.0},
+    # Proposal PDFs and signed copies a lost task message left unrendered (older than a minute).
+    "render-missing-proposals": {"task": "quotes.tasks.render_missing_proposals", "schedule": 60.0},
 }
 
 LOGGING = {

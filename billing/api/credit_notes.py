@@ -1,8 +1,24 @@
-"""Credit notes over REST v1: list, detail and the PDF download."""
+"""Credit notes over REST v1: list, detail and the PDF download.
 
-from rest_framework import serializers
+GET /api/v1/credit-notes/                 filters: account, status, order, date_from, date_to
+GET /api/v1/credit-notes/{id}/
+GET /api/v1/credit-notes/{id}/pdf/        application/pdf; 409 `credit_note_pdf_not_ready` while the note
+                                          is scheduled or its PDF is still being rendered (retry later)
+"""
 
-from billing.models import CreditNote, CreditNoteLine
+import json
+
+from django.http import FileResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, renderers, serializers
+from rest_framework.views import APIView
+
+from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
+from billing.selectors import credit_note_get, credit_note_list
+from core.api import PartnerScopedMixin, error_responses
+from core.errors import Conflict
 
 
 class CreditNoteLineSerializer(serializers.ModelSerializer):
@@ -53,4 +69,99 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-urlpatterns: list = []
+class CreditNoteFilterSerializer(serializers.Serializer):
+    account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the giving account.")
+    status = serializers.ChoiceField(choices=CreditNoteStatus.choices, required=False)
+    order = serializers.IntegerField(required=False, min_value=1, help_text="Id of the order.")
+    date_from = serializers.DateField(
+        required=False, help_text="Issue date (due date while scheduled) on or after this day."
+    )
+    date_to = serializers.DateField(
+        required=False, help_text="Issue date (due date while scheduled) on or before this day."
+    )
+
+
+@extend_schema(
+    parameters=[CreditNoteFilterSerializer],
+    responses={200: CreditNoteSerializer, **error_responses(400, 401, 403)},
+)
+class CreditNoteListApi(PartnerScopedMixin, generics.ListAPIView):
+    """The partner's credit notes (scheduled, issued, void), newest first."""
+
+    serializer_class = CreditNoteSerializer
+    queryset = CreditNote.objects.none()
+
+    def get_queryset(self):
+        filters = CreditNoteFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        return credit_note_list(
+            partner=self.partner,
+            account_id=params.get("account"),
+            status=params.get("status"),
+            order_id=params.get("order"),
+            date_from=params.get("date_from"),
+            date_to=params.get("date_to"),
+        )
+
+
+@extend_schema(responses={200: CreditNoteSerializer, **error_responses(401, 403, 404)})
+class CreditNoteDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
+    """One credit note with its lines; another partner's note is a 404."""
+
+    serializer_class = CreditNoteSerializer
+    queryset = CreditNote.objects.none()
+
+    def get_object(self):
+        return credit_note_get(partner=self.partner, credit_note_id=self.kwargs["id"])
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets a client ask for application/pdf; an error body still goes out as JSON text."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()
+
+
+class CreditNotePdfNotReady(Conflict):
+    default_code = "credit_note_pdf_not_ready"
+
+
+@extend_schema(
+    responses={
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The credit note PDF."),
+        **error_responses(401, 403, 404),
+        409: OpenApiResponse(
+            error_responses(409)[409],
+            description="`credit_note_pdf_not_ready`: not issued yet, or the PDF is still being rendered.",
+        ),
+    }
+)
+class CreditNotePdfApi(PartnerScopedMixin, APIView):
+    """The issued credit note's PDF; another partner's note is a 404."""
+
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+
+    def get(self, request, id: int):
+        note = credit_note_get(partner=self.partner, credit_note_id=id)
+        if note.status == CreditNoteStatus.SCHEDULED or not note.pdf:
+            raise CreditNotePdfNotReady(
+                "The PDF is not available yet: the credit note is issued within 5 business days.",
+                extra={"status": note.status},
+            )
+        return FileResponse(note.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"{note.number}.pdf")
+
+
+urlpatterns = [
+    path("credit-notes/", CreditNoteListApi.as_view(), name="api-credit-note-list"),
+    path("credit-notes/<int:id>/", CreditNoteDetailApi.as_view(), name="api-credit-note-detail"),
+    path("credit-notes/<int:id>/pdf/", CreditNotePdfApi.as_view(), name="api-credit-note-pdf"),
+]
