@@ -1,0 +1,44 @@
+"""Forms of the quote pages and the customer's signing page."""
+
+from django import forms
+
+from devices.models import Ownership, Product
+from quotes.models import AdditionalConfiguration, QuoteStage
+from quotes.services.lines import QUANTITY_MAX, QUANTITY_MIN
+
+
+class QuoteHeaderForm(forms.Form):
+    additional_configuration = forms.ChoiceField(
+        label="Additional Configuration", choices=AdditionalConfiguration.choices,
+        initial=AdditionalConfiguration.ADDITIONAL_ITEMS,
+    )
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Product) -> str:
+        return f"{obj.name} ({obj.sku})"
+
+
+class QuoteLineForm(forms.Form):
+    product = ProductChoiceField(queryset=Product.objects.filter(is_active=True).order_by("name"),
+                                 empty_label="Choose a product…")
+    quantity = forms.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX, initial=1)
+    ownership = forms.ChoiceField(choices=Ownership.choices, initial=Ownership.HWAAS)
+
+
+QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=0, can_delete=True, max_num=50, absolute_max=50)
+
+
+class QuoteFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    stage = forms.ChoiceField(required=False, choices=[("", "All stages"), *QuoteStage.choices])
+
+
+class SignForm(forms.Form):
+    signer_name = forms.CharField(label="Your full name", max_length=200)
+    accept = forms.BooleanField(label="I accept this proposal", required=True)
+    pdf_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class DeclineForm(forms.Form):
+    signer_name = forms.CharField(label="Your name (optional)", max_length=200, required=False)
