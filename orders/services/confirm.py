@@ -183,7 +183,8 @@ def _invalid(code: OrderErrorCode, message: str, **extra) -> OrderInvalid:
     return OrderInvalid(message, code=code.value, extra=extra)
 
 
-def _pbx_check(*, order: Order, pbx: Pbx | None, needs_pbx: bool) -> None:
+def receiving_pbx_check(*, order: Order, pbx: Pbx | None, needs_pbx: bool) -> None:
+    """The PBX devices go to must be the receiving account's one with active subscriptions on 1m/1y/5y."""
     if pbx is not None:
         if pbx.partner_id != order.partner_id:
             raise NotFound("PBX not found.")
@@ -325,7 +326,7 @@ def _plan(
 
     hwaas_devices = [d for d in devices if d.ownership == Ownership.HWAAS]
     needs_pbx = bool(hwaas_devices) or any(line.ownership == Ownership.HWAAS for line in lines)
-    _pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
+    receiving_pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
     _moved_since_check(order=order, device_ids=[d.pk for d in devices])
 
     giving = active_subscriptions_by_device(partner=partner, device_ids=[d.pk for d in hwaas_devices])
@@ -623,4 +624,5 @@ __all__ = [
     "order_confirm",
     "order_conversion_date",
     "order_preview",
+    "receiving_pbx_check",
 ]

@@ -1,0 +1,239 @@
+"""The Confirm Order wizard's server-side state: one OrderWizard row per order, steps enforced here.
+
+Screen 1 (PBX, PO) → screen 2 (lines and picked devices) → screen 3 (summary, Confirm). `step` is the
+furthest screen the partner may open. Every save locks the row, so two tabs share one state instead
+of forking it; once the order is confirmed every step answers `order_not_draft`.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Pbx, User
+from core.errors import NotFound
+from devices.exceptions import DevicesUnavailable
+from devices.models import Device
+from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft, WizardStepNotAllowed
+from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
+from orders.services.confirm import OrderPreview, order_confirm, order_preview, receiving_pbx_check
+from orders.transfer_selectors import transferable_devices
+
+STEP_NAMES = {WizardStep.PBX: "the PBX screen", WizardStep.DEVICES: "the devices screen",
+              WizardStep.SUMMARY: "the summary"}
+
+
+def _order_check(*, order: Order, user: User) -> Order:
+    """The caller's draft order, re-read (its status may have changed in another tab)."""
+    if user.partner_id != order.partner_id:
+        raise NotFound("Order not found.")
+    current = Order.objects.select_related("partner", "account").get(pk=order.pk)
+    if current.status != OrderStatus.DRAFT:
+        raise OrderNotDraft(status=current.status)
+    return current
+
+
+def _locked(*, order: Order) -> OrderWizard:
+    """The order's wizard row, locked for this transaction (created on first use)."""
+    OrderWizard.objects.bulk_create([OrderWizard(order=order)], ignore_conflicts=True)
+    wizard = OrderWizard.objects.select_for_update(of=("self",)).select_related("pbx").get(order=order)
+    # Re-read under the lock: a confirmation from another tab holds it while it runs.
+    status = Order.objects.filter(pk=order.pk).values_list("status", flat=True).get()
+    if status != OrderStatus.DRAFT:
+        raise OrderNotDraft(status=status)
+    return wizard
+
+
+def _step_check(*, wizard: OrderWizard, step: int) -> None:
+    if wizard.step < step:
+        raise WizardStepNotAllowed(
+            f"Complete {STEP_NAMES[WizardStep(wizard.step)]} first.",
+            extra={"step": wizard.step, "requested": step},
+        )
+
+
+def order_wizard_get_or_start(*, order: Order, user: User) -> OrderWizard:
+    """The wizard of a draft order, started at screen 1 if it does not exist yet."""
+    order = _order_check(order=order, user=user)
+    try:
+        wizard, _ = OrderWizard.objects.select_related("pbx").get_or_create(order=order)
+    except IntegrityError:  # a second tab created it at the same moment
+        wizard = OrderWizard.objects.select_related("pbx").get(order=order)
+    return wizard
+
+
+def order_wizard_open(*, order: Order, user: User, step: int) -> OrderWizard:
+    """Open a screen: refused if an earlier one is not done yet, or once the order is confirmed."""
+    wizard = order_wizard_get_or_start(order=order, user=user)
+    _step_check(wizard=wizard, step=step)
+    return wizard
+
+
+@transaction.atomic
+def order_wizard_save_pbx(*, order: Order, user: User, pbx: Pbx | None, po_number: str = "") -> OrderWizard:
+    """Screen 1: the receiving PBX (the one with active subscriptions) and the optional PO number."""
+    order = _order_check(order=order, user=user)
+    wizard = _locked(order=order)
+    # The same rule as the confirmation: an order with HWaaS lines needs the receiving PBX.
+    needs_pbx = OrderLine.objects.filter(order=order, ownership="hwaas").exists()
+    receiving_pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
+    wizard.pbx = pbx
+    wizard.po_number = po_number.strip()
+    wizard.step = max(wizard.step, WizardStep.DEVICES)
+    wizard.updated_by = user
+    wizard.save()
+    return wizard
+
+
+@transaction.atomic
+def order_wizard_save_devices(
+    *,
+    order: Order,
+    user: User,
+    unselected_lines: Sequence[int],
+    transfers: Sequence[int],
+    conversion_date: dt.date | None = None,
+) -> OrderWizard:
+    """Screen 2: the unselected lines and the picked devices, validated exactly as the confirmation will."""
+    order = _order_check(order=order, user=user)
+    wizard = _locked(order=order)
+    _step_check(wizard=wizard, step=WizardStep.DEVICES)
+    order_preview(
+        order=order, user=user, pbx=wizard.pbx, unselected_lines=unselected_lines, transfers=transfers,
+        po_number=wizard.po_number, conversion_date=conversion_date,
+    )
+    wizard.unselected_lines = sorted({int(pk) for pk in unselected_lines})
+    wizard.transfers = [int(pk) for pk in transfers]
+    wizard.step = WizardStep.SUMMARY
+    wizard.updated_by = user
+    wizard.save()
+    return wizard
+
+
+@transaction.atomic
+def order_wizard_toggle_line(*, order: Order, user: User, line: OrderLine, selected: bool) -> OrderWizard:
+    """Screen 2, one tick: selecting a line again drops the picked devices it no longer has room for."""
+    order = _order_check(order=order, user=user)
+    wizard = _locked(order=order)
+    _step_check(wizard=wizard, step=WizardStep.DEVICES)
+    if line.order_id != order.pk:
+        raise OrderInvalid("That line is not a line of this order.", code=OrderErrorCode.LINE_NOT_IN_ORDER.value,
+                           extra={"lines": [line.pk]})
+    unselected = set(wizard.unselected_lines)
+    if selected:
+        unselected.discard(line.pk)
+    else:
+        unselected.add(line.pk)
+    wizard.unselected_lines = sorted(unselected)
+    wizard.transfers = _fitting(order=order, unselected=unselected, transfers=wizard.transfers)
+    wizard.step = min(wizard.step, WizardStep.DEVICES)
+    wizard.updated_by = user
+    wizard.save()
+    return wizard
+
+
+def _capacity(*, order: Order, unselected: set[int]) -> dict[tuple[int, str], int]:
+    room: dict[tuple[int, str], int] = {}
+    for line in OrderLine.objects.filter(order=order, pk__in=unselected):
+        key = (line.product_id, line.ownership)
+        room[key] = room.get(key, 0) + line.quantity
+    return room
+
+
+def _fitting(*, order: Order, unselected: set[int], transfers: list[int]) -> list[int]:
+    """The picked devices that still fit the unselected lines, in picking order."""
+    room = _capacity(order=order, unselected=unselected)
+    kinds = dict(
+        (pk, (product_id, ownership))
+        for pk, product_id, ownership in Device.objects.filter(pk__in=transfers).values_list(
+            "pk", "product_id", "ownership"
+        )
+    )
+    kept = []
+    for pk in transfers:
+        key = kinds.get(pk)
+        if key is not None and room.get(key, 0) > 0:
+            room[key] -= 1
+            kept.append(pk)
+    return kept
+
+
+@transaction.atomic
+def order_wizard_toggle_transfer(*, order: Order, user: User, device: Device, picked: bool) -> OrderWizard:
+    """Screen 2, one row of the Transfer OPEX / assign CAPEX table picked or unpicked (htmx).
+
+    Picking is checked at once: the device must be transferable to this order, its product and
+    ownership those of an unselected line, and the count per product within the unselected quantity.
+    """
+    order = _order_check(order=order, user=user)
+    wizard = _locked(order=order)
+    _step_check(wizard=wizard, step=WizardStep.DEVICES)
+    if device.partner_id != order.partner_id:
+        raise NotFound("Device not found.")
+    transfers = [pk for pk in wizard.transfers if pk != device.pk]
+    if picked:
+        _pick_check(order=order, wizard=wizard, device=device, others=transfers)
+        transfers.append(device.pk)
+    wizard.transfers = transfers
+    wizard.step = min(wizard.step, WizardStep.DEVICES)
+    wizard.updated_by = user
+    wizard.save()
+    return wizard
+
+
+def _pick_check(*, order: Order, wizard: OrderWizard, device: Device, others: list[int]) -> None:
+    device = Device.objects.select_related("product", "account").get(pk=device.pk)
+    room = _capacity(order=order, unselected=set(wizard.unselected_lines))
+    if not any(product_id == device.product_id for product_id, _ in room):
+        raise OrderInvalid(
+            f"No unselected line is for {device.product.name}: unselect its line to transfer devices of it.",
+            code=OrderErrorCode.PRODUCT_NOT_UNSELECTED.value, extra={"devices": [device.serial]},
+        )
+    key = (device.product_id, device.ownership)
+    if key not in room:
+        raise OrderInvalid(
+            f"{device.serial} is {device.get_ownership_display()}: it cannot fill a line of another ownership.",
+            code=OrderErrorCode.OWNERSHIP_MISMATCH.value, extra={"devices": [device.serial]},
+        )
+    if device.account_id is None:
+        raise OrderInvalid(f"{device.serial} is in partner stock, not held by a customer.",
+                           code=OrderErrorCode.DEVICE_IN_STOCK.value, extra={"devices": [device.serial]})
+    if device.account_id == order.account_id:
+        raise OrderInvalid(f"{device.serial} is already held by {order.account.name}, the receiving account.",
+                           code=OrderErrorCode.DEVICE_HELD_BY_RECEIVING_ACCOUNT.value,
+                           extra={"devices": [device.serial]})
+    if not transferable_devices(partner=order.partner, order=order, ownership=device.ownership).filter(
+        pk=device.pk
+    ).exists():
+        raise DevicesUnavailable([device.serial])
+    same_kind = Device.objects.filter(pk__in=others, product_id=device.product_id, ownership=device.ownership).count()
+    if same_kind + 1 > room[key]:
+        raise OrderInvalid(
+            f"Only {room[key]} {device.product.name} unselected: unpick a device first.",
+            code=OrderErrorCode.TOO_MANY_DEVICES.value,
+            extra={"product": device.product_id, "picked": same_kind + 1, "unselected": room[key]},
+        )
+
+
+def order_wizard_summary(*, order: Order, user: User, conversion_date: dt.date | None = None) -> OrderPreview:
+    """Screen 3: the preview of the saved state (what ships, what moves, credit notes, new billing)."""
+    wizard = order_wizard_open(order=order, user=user, step=WizardStep.SUMMARY)
+    return order_preview(
+        order=order, user=user, pbx=wizard.pbx, unselected_lines=wizard.unselected_lines,
+        transfers=wizard.transfers, po_number=wizard.po_number, conversion_date=conversion_date,
+    )
+
+
+@transaction.atomic
+def order_wizard_confirm(*, order: Order, user: User, conversion_date: dt.date | None = None) -> Order:
+    """Confirm with the saved state; only from the summary, and only once."""
+    order = _order_check(order=order, user=user)
+    wizard = _locked(order=order)
+    _step_check(wizard=wizard, step=WizardStep.SUMMARY)
+    confirmed = order_confirm(
+        order=order, user=user, pbx=wizard.pbx, unselected_lines=wizard.unselected_lines,
+        transfers=wizard.transfers, po_number=wizard.po_number, conversion_date=conversion_date,
+    )
+    wizard.updated_by = user
+    wizard.save(update_fields=["updated_by", "updated_at"])
+    return confirmed
