@@ -34,3 +34,13 @@ def pbx_receiving_get(*, partner: Partner, account: Account) -> Pbx | None:
         .order_by("id")
         .first()
     )
+
+
+def account_count(*, partner: Partner) -> int:
+    """How many customers the partner has (the Home tile)."""
+    return Account.objects.filter(partner=partner).count()
+
+
+def account_choices(*, partner: Partner) -> QuerySet[Account]:
+    """Id and name of every account, for filter drop-downs."""
+    return Account.objects.filter(partner=partner).only("id", "name").order_by("name", "id")

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("accounts/", views.account_list_view, name="list"),
+    path("accounts/<int:account_id>/", views.account_detail_view, name="detail"),
+]

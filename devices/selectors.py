@@ -1,10 +1,10 @@
 """Reads a partner can trigger about its devices and their custody history."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Partner
-from devices.models import CustodyEvent, Device
+from devices.models import CustodyEvent, Device, Ownership, Product
 
 DEVICE_ORDERINGS = {"serial", "-serial", "account__name", "-account__name", "product__name", "-product__name",
                     "created_at", "-created_at"}
@@ -44,3 +44,16 @@ def custody_list(*, partner: Partner, device: Device) -> QuerySet[CustodyEvent]:
         .select_related("account", "pbx", "order", "recorded_by")
         .order_by("-started_on", "-id")
     )
+
+
+def device_counts_by_ownership(*, partner: Partner) -> dict[str, int]:
+    """HWaaS and CAPEX device counts in one aggregate query (the Home tiles)."""
+    return Device.objects.filter(partner=partner).aggregate(
+        hwaas=Count("id", filter=Q(ownership=Ownership.HWAAS)),
+        capex=Count("id", filter=Q(ownership=Ownership.CAPEX)),
+    )
+
+
+def product_choices() -> QuerySet[Product]:
+    """The catalogue for filter drop-downs (products are shared by all partners)."""
+    return Product.objects.only("id", "name", "sku").order_by("name", "id")

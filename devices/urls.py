@@ -1,2 +1,9 @@
+from django.urls import path
+
+from devices import views
+
 app_name = "devices"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.device_list_view, name="list"),
+    path("<int:device_id>/", views.device_detail_view, name="detail"),
+]
