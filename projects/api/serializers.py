@@ -1,0 +1,31 @@
+"""Projects over REST v1."""
+
+from rest_framework import serializers
+
+from accounts.api.serializers import AccountSummarySerializer
+from projects.models import Project, ProjectStatus
+from projects.selectors import PROJECT_ORDERINGS
+
+
+class ChangeOrderInputSerializer(serializers.Serializer):
+    account = serializers.IntegerField(min_value=1, help_text="The id of the account that will receive the devices.")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A Change Order project: its receiving account, status and how many quotes it has."""
+
+    account = AccountSummarySerializer(read_only=True)
+    quote_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Project
+        fields = ["id", "title", "type", "status", "account", "quote_count", "created_at", "closed_at"]
+        read_only_fields = fields
+
+
+class ProjectFilterSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                   help_text="Part of the title or the account name.")
+    status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, allow_blank=True)
+    account = serializers.IntegerField(required=False, min_value=1, help_text="Only this account's projects.")
+    ordering = serializers.ChoiceField(choices=sorted(PROJECT_ORDERINGS), required=False, default="-created_at")
