@@ -18,11 +18,11 @@ READ_API = {
 }
 
 
-@pytest.fixture
-def schema(tmp_path):
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory):
     # --fail-on-warn turns any generator warning or error (an undocumented view, an unresolvable
     # type, an enum name clash) into a failure; --validate checks the result against the OpenAPI spec.
-    target = tmp_path / "schema.yml"
+    target = tmp_path_factory.mktemp("openapi") / "schema.yml"
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
     return yaml.safe_load(target.read_text())
 
