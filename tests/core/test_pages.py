@@ -1,0 +1,110 @@
+"""Home, the global search, error pages and the template filters."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from core.templatetags.portal import use_partner_language
+from tests import factories
+
+
+def _world(partner, size):
+    product = factories.ProductFactory(sku=f"WF-{partner.code}", name="WorkForce")
+    for n in range(size):
+        account = factories.AccountFactory(partner=partner, name=f"{partner.code} Customer {n}")
+        factories.hwaas_device(account=account, product=product)
+        factories.DeviceFactory(account=account, product=product, ownership="capex")
+
+
+@pytest.mark.django_db
+def test_home_counts_only_own_objects(client_it, partner_it, partner_uk):
+    _world(partner_it, 2)
+    _world(partner_uk, 5)
+    response = client_it.get(reverse("home"))
+    assert response.status_code == 200
+    counts = {tile["label"]: tile["count"] for tile in response.context["tiles"]}
+    assert counts["Accounts"] == 2
+    assert counts["HWaaS devices"] == 2
+    assert counts["CAPEX devices"] == 2
+    assert counts["Open quotes"] == 0
+    assert "Change Order" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 10])
+def test_home_query_count_is_constant(client_it, partner_it, django_assert_max_num_queries, size):
+    _world(partner_it, size)
+    with django_assert_max_num_queries(11):
+        assert client_it.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_finds_accounts_and_devices_of_own_partner_only(client_it, partner_it, partner_uk):
+    product = factories.ProductFactory()
+    rossi = factories.AccountFactory(partner=partner_it, name="Rossi Srl")
+    factories.AccountFactory(partner=partner_uk, name="Rossiter Ltd")
+    factories.DeviceFactory(account=rossi, product=product, serial="ROSSI-DEV-1")
+    factories.DeviceFactory(account=factories.AccountFactory(partner=partner_uk), product=product,
+                            serial="ROSSI-UK-9")
+    response = client_it.get(reverse("search"), {"q": "rossi"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Rossi Srl" in body and "ROSSI-DEV-1" in body
+    assert "Rossiter" not in body and "ROSSI-UK-9" not in body
+
+
+@pytest.mark.django_db
+def test_search_by_mac(client_it, partner_it):
+    factories.DeviceFactory(account__partner=partner_it, serial="SN-MAC", mac="9C:75:14:DE:AD:01")
+    assert "SN-MAC" in client_it.get(reverse("search"), {"q": "de:ad"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_search_sections_hold_at_most_ten(client_it, partner_it):
+    for n in range(12):
+        factories.AccountFactory(partner=partner_it, name=f"Verdi {n:02d}")
+    response = client_it.get(reverse("search"), {"q": "verdi"})
+    accounts = next(s for s in response.context["sections"] if s["key"] == "accounts")
+    assert len(accounts["items"]) == 10
+
+
+@pytest.mark.django_db
+def test_search_without_results_says_so(client_it, partner_it):
+    assert "No results" in client_it.get(reverse("search"), {"q": "zzzz"}).content.decode()
+    assert "Search the community" in client_it.get(reverse("search")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 12])
+def test_search_query_count_is_constant(client_it, partner_it, django_assert_max_num_queries, size):
+    for n in range(size):
+        factories.DeviceFactory(account__partner=partner_it, serial=f"FIND-{n:03d}")
+        factories.AccountFactory(partner=partner_it, name=f"Find {n}")
+    with django_assert_max_num_queries(10):
+        assert client_it.get(reverse("search"), {"q": "find"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404(client_it):
+    response = client_it.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "find that page" in response.content.decode()
+
+
+def test_money_and_date_filters_follow_the_partner_language():
+    template = Template("{% load portal %}{{ amount|money:'EUR' }} {{ day|pdate }} {{ none|money:'EUR' }}")
+    context = Context({"amount": Decimal("1234.5"), "day": dt.date(2026, 11, 25), "none": None})
+    use_partner_language("it")
+    assert template.render(context) == "1.234,50 EUR 25/11/2026 —"
+    use_partner_language("en")
+    assert template.render(context) == "1,234.50 EUR 25 Nov 2026 —"
+
+
+def test_status_badge_theme():
+    html = Template('{% include "includes/status_badge.html" with status="scheduled" label="Scheduled" %}').render(
+        Context({})
+    )
+    assert "slds-theme_warning" in html and "Scheduled" in html
