@@ -2,12 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Partner
+from billing.models import CreditNote, CreditNoteLine
 from devices.models import CustodyEvent, Device, Product
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderDeviceMove, OrderLine
 
 TRANSFERABLE_ORDERINGS = {
     "serial", "-serial", "mac", "-mac", "account__name", "-account__name", "product__name", "-product__name",
@@ -90,3 +91,26 @@ def transferable_devices(
     if ordering not in TRANSFERABLE_ORDERINGS:
         ordering = "serial"
     return qs.order_by(ordering, "id")
+
+
+def order_confirmation_get(*, partner: Partner, order_id: int) -> Order:
+    """A confirmed order with what it moved, its credit notes (with lines) and the subscriptions it started."""
+    qs = (
+        Order.objects.filter(partner=partner)
+        .select_related("account")
+        .prefetch_related(
+            Prefetch(
+                "moves",
+                queryset=OrderDeviceMove.objects.select_related(
+                    "device", "device__product", "giving_account", "new_subscription", "new_subscription__device"
+                ).order_by("device__serial", "id"),
+            ),
+            Prefetch(
+                "credit_notes",
+                queryset=CreditNote.objects.select_related("giving_account").prefetch_related(
+                    Prefetch("lines", queryset=CreditNoteLine.objects.order_by("serial"))
+                ).order_by("giving_account__name", "id"),
+            ),
+        )
+    )
+    return get_object_or_404(qs, pk=order_id)
