@@ -55,6 +55,7 @@ class TokenObtainApi(APIView):
 
     @extend_schema(
         operation_id="auth_token_obtain",
+        tags=["auth"],
         request=CredentialsSerializer,
         responses={200: TokenSerializer, **error_responses(400, 429)},
         auth=[],
@@ -77,6 +78,7 @@ class TokenObtainApi(APIView):
 
 
 @extend_schema(
+    tags=["accounts"],
     parameters=[AccountFilterSerializer], responses={200: AccountSerializer, **error_responses(400, 401, 403)}
 )
 class AccountListApi(PartnerScopedMixin, generics.ListAPIView):
@@ -91,7 +93,7 @@ class AccountListApi(PartnerScopedMixin, generics.ListAPIView):
         return account_list(partner=self.partner, **filters.validated_data)
 
 
-@extend_schema(responses={200: AccountDetailSerializer, **error_responses(401, 403, 404)})
+@extend_schema(tags=["accounts"], responses={200: AccountDetailSerializer, **error_responses(401, 403, 404)})
 class AccountDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
     """One end customer with its PBXs; another partner's account is a 404."""
 

@@ -56,6 +56,7 @@ class SubscriptionFilterSerializer(serializers.Serializer):
 
 
 @extend_schema(
+    tags=["subscriptions"],
     parameters=[SubscriptionFilterSerializer], responses={200: SubscriptionSerializer, **error_responses(400, 401, 403)}
 )
 class SubscriptionListApi(PartnerScopedMixin, generics.ListAPIView):

@@ -9,7 +9,11 @@ from devices.models import CustodyEvent, Device
 from devices.selectors import custody_list, device_get, device_list
 
 
-@extend_schema(parameters=[DeviceFilterSerializer], responses={200: DeviceSerializer, **error_responses(400, 401, 403)})
+@extend_schema(
+    tags=["devices"],
+    parameters=[DeviceFilterSerializer],
+    responses={200: DeviceSerializer, **error_responses(400, 401, 403)},
+)
 class DeviceListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's devices; filter by holding account, product (id or SKU) and ownership, search serial or MAC."""
 
@@ -32,7 +36,7 @@ class DeviceListApi(PartnerScopedMixin, generics.ListAPIView):
         return devices
 
 
-@extend_schema(responses={200: DeviceSerializer, **error_responses(401, 403, 404)})
+@extend_schema(tags=["devices"], responses={200: DeviceSerializer, **error_responses(401, 403, 404)})
 class DeviceDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
     """One device; another partner's device is a 404."""
 
@@ -43,7 +47,7 @@ class DeviceDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
         return device_get(partner=self.partner, device_id=self.kwargs["id"])
 
 
-@extend_schema(responses={200: CustodyEventSerializer, **error_responses(401, 403, 404)})
+@extend_schema(tags=["devices"], responses={200: CustodyEventSerializer, **error_responses(401, 403, 404)})
 class DeviceCustodyApi(PartnerScopedMixin, generics.ListAPIView):
     """A device's custody history, newest first; another partner's device is a 404."""
 
