@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             partner=partner, status=OrderStatus.DRAFT).count(), "url_name": "orders:list", "icon": "orders"},
         {"label": "Credit notes scheduled", "count": CreditNote.objects.filter(
             partner=partner, status=CreditNoteStatus.SCHEDULED).count(), "url_name": "billing:balance",
-         "icon": "credit_note"},
+         "icon": "billing"},
     ]
     context = {
         "nav": "home",
