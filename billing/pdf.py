@@ -106,7 +106,8 @@ def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
         {
             "serial": line["serial"],
             "product_name": line["product_name"],
-            "paid_period": f"{date(line['period_start'])} – {date(line['period_end'])}",
+            "period_start": date(line["period_start"]),
+            "period_end": date(line["period_end"]),
             "credited_from": date(line["credited_from"]),
             "days": f"{line['credited_days']} / {line['period_days']}",
             "period_price": money(line["period_price"]),
