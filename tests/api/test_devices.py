@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from devices.models import CustodyEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -186,8 +187,9 @@ def test_custody_history_newest_first_with_the_moving_order(api_it, installed_ba
     device = installed_base["wf_rossi"]
     imported = factories.CustodyEventFactory(device=device, account=bianchi, pbx=None, reason="import",
                                              started_on=dt.date(2026, 3, 1), ended_on=dt.date(2026, 11, 25))
+    order = factories.credit_note_order(receiving_account=rossi, number="000042")
     moved = factories.CustodyEventFactory(device=device, account=rossi, pbx=rossi_pbx, reason="order",
-                                          started_on=dt.date(2026, 11, 25))
+                                          started_on=dt.date(2026, 11, 25), order=order)
     other_device = installed_base["vis_rossi"]
     factories.CustodyEventFactory(device=other_device)
     # when
@@ -199,7 +201,7 @@ def test_custody_history_newest_first_with_the_moving_order(api_it, installed_ba
     assert body["results"] == [
         {"id": moved.id, "account": {"id": rossi.id, "name": "Rossi Srl"},
          "pbx": {"id": rossi_pbx.id, "serial": "PBX-ROSSI", "cycle": "1y"},
-         "started_on": "2026-11-25", "ended_on": None, "reason": "order", "order_number": None},
+         "started_on": "2026-11-25", "ended_on": None, "reason": "order", "order_number": order.number},
         {"id": imported.id, "account": {"id": bianchi.id, "name": "Bianchi SpA"}, "pbx": None,
          "started_on": "2026-03-01", "ended_on": "2026-11-25", "reason": "import", "order_number": None},
     ]
@@ -245,6 +247,8 @@ def test_custody_query_count_does_not_grow(api_it, rossi, django_assert_max_num_
         account = factories.AccountFactory(partner=rossi.partner)
         factories.CustodyEventFactory(device=device, account=account, started_on=dt.date(2020, 1, 1) + dt.timedelta(i),
                                       ended_on=dt.date(2020, 1, 1) + dt.timedelta(i + 1))
+    order = factories.credit_note_order(receiving_account=rossi)
+    CustodyEvent.objects.filter(device=device).update(order=order, reason="order")
     with django_assert_max_num_queries(3):
         response = api_it.get(custody_url(device.id))
     assert response.json()["count"] == events
