@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import check_password
+from django.db import connection
 from django.db.models import Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from accounts.models import Account, Partner, Pbx, User
@@ -15,6 +17,8 @@ from devices.models import CustodyEvent, CustodyReason, Device, Product
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 BATCH_SIZE = 2000
+COPY_THRESHOLD = 5000  # from this many new rows of one kind, PostgreSQL gets them by COPY
+COPY_BATCH_SIZE = 10000
 
 
 @dataclass
@@ -58,10 +62,11 @@ def diff_rows(model: type[Model], rows: list[tuple[Hashable, dict[str, Any]]], s
               tally: Tally) -> Diff:
     """update_or_create for many rows at once, in memory: a stored row is changed only where it differs."""
     diff = Diff()
+    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
     for key, values in rows:
         obj = stored.get(key)
         if obj is None:
-            obj = model(**values)
+            obj = _instance(model, defaults, values)
             diff.new.append(obj)
         else:
             differing = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -78,11 +83,58 @@ def diff_rows(model: type[Model], rows: list[tuple[Hashable, dict[str, Any]]], s
     return diff
 
 
+def _instance(model: type[Model], defaults: dict[str, Any], values: dict[str, Any]) -> Model:
+    """model(**values) without Model.__init__'s per-field work: ten times faster for 100,000 rows.
+
+    Only for our import models (plain field values, constant defaults, no init signals).
+    """
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj.__dict__.update(defaults)
+    obj.__dict__.update(values)
+    return obj
+
+
 def create_in_batches(model: type[Model], objs: list[Model], *, label: str, progress: Progress | None) -> None:
+    """Insert new rows in batches, setting their primary keys (later rows point at them)."""
+    if connection.vendor == "postgresql" and len(objs) >= COPY_THRESHOLD:
+        _copy_in_batches(model, objs, label=label, progress=progress)
+        return
     for start in range(0, len(objs), BATCH_SIZE):
         model.objects.bulk_create(objs[start : start + BATCH_SIZE])
         if progress:
             progress(label, min(start + BATCH_SIZE, len(objs)), len(objs))
+
+
+def _copy_in_batches(model: type[Model], objs: list[Model], *, label: str, progress: Progress | None) -> None:
+    """PostgreSQL COPY, about ten times faster than INSERT for big imports.
+
+    The primary keys are drawn from the table's own sequence first, exactly as INSERT would draw them,
+    so the rows get ids no concurrent writer can take.
+    """
+    meta = model._meta
+    table, pk_column = meta.db_table, meta.pk.column
+    fields = meta.concrete_fields
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    now = timezone.now()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, pk_column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            for attname in stamped:
+                setattr(obj, attname, now)
+            obj._state.adding = False
+        attnames = [f.attname for f in fields]
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        for start in range(0, len(objs), COPY_BATCH_SIZE):
+            batch = objs[start : start + COPY_BATCH_SIZE]
+            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+                for obj in batch:
+                    copy.write_row([getattr(obj, name) for name in attnames])
+            if progress:
+                progress(label, start + len(batch), len(objs))
 
 
 def update(model: type[Model], objs: list[Model], fields: set[str]) -> None:
@@ -195,6 +247,7 @@ def _write_devices(plan: Plan, partner_ids: dict[str, int], product_ids: dict[st
     created = {id(obj) for obj in device_diff.new}
 
     subscription_rows, custody = [], []
+    custody_defaults = {f.attname: f.get_default() for f in CustodyEvent._meta.concrete_fields}
     for row in plan.devices:
         device = devices[row.serial]
         sub = row.subscription
@@ -209,9 +262,9 @@ def _write_devices(plan: Plan, partner_ids: dict[str, int], product_ids: dict[st
         if id(device) in created:
             # The opening custody record: held since the subscription started, or `held_since`, or today.
             started_on = row.held_since or (sub["started_on"] if sub else None) or plan.today
-            custody.append(CustodyEvent(partner_id=device.partner_id, device_id=device.id,
-                                        account_id=device.account_id, pbx_id=device.pbx_id, started_on=started_on,
-                                        reason=CustodyReason.IMPORT))
+            custody.append(_instance(CustodyEvent, custody_defaults, {
+                "partner_id": device.partner_id, "device_id": device.id, "account_id": device.account_id,
+                "pbx_id": device.pbx_id, "started_on": started_on, "reason": CustodyReason.IMPORT}))
     apply(Subscription, diff_rows(Subscription, subscription_rows, s.subscriptions, report.tally("subscriptions")),
           label="subscriptions", progress=progress)
     create_in_batches(CustodyEvent, custody, label="custody", progress=progress)
