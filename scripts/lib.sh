@@ -5,6 +5,11 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# True while process $1 exists and is not a zombie (a daemon's zombie lingers until init reaps it).
+is_running() {
+  [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # Start a private, memory-only Redis on a free loopback port; its pid file and log go to $1.
 # Sets REDIS_PORT and REDIS_DIR. Nothing is ever written to disk (--save '', no AOF).
 start_redis() {
@@ -29,8 +34,8 @@ stop_redis() {
   pid=$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   if [ -n "$pid" ]; then
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do is_running "$pid" || break; sleep 0.1; done
+    is_running "$pid" && kill -KILL "$pid" 2>/dev/null
   fi
   REDIS_PORT=
 }

@@ -29,7 +29,7 @@ cleanup() {
   local pid alive
   for _ in $(seq 100); do
     alive=
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ -n "$alive" ] || break
     sleep 0.1
   done
