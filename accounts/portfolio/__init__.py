@@ -6,6 +6,7 @@ JSON path; only a file without errors is written, in one transaction, so a bad f
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 from django.db import transaction
@@ -49,6 +50,10 @@ def portfolio_import(*, data: Any, today: dt.date | None = None, progress: Progr
 
     Runs on every partner's rows: the caller opens the vendor scope.
     """
+    started = time.monotonic()
     plan = portfolio_validate(data=data, today=today)
+    validated = time.monotonic()
     with transaction.atomic():
-        return portfolio_write(plan, progress=progress)
+        report = portfolio_write(plan, progress=progress)
+    report.seconds.update(validate=validated - started, write=time.monotonic() - validated)
+    return report

@@ -31,6 +31,7 @@ class Tally:
 @dataclass
 class ImportReport:
     tallies: dict[str, Tally] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (build, validate, write)
 
     def tally(self, name: str) -> Tally:
         return self.tallies.setdefault(name, Tally())

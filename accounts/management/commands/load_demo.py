@@ -45,4 +45,5 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         for line in report.lines():
             self.stdout.write(line)
-        self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f}s")
+        phases = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.seconds.items())
+        self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f}s ({phases})")
