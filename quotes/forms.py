@@ -10,7 +10,7 @@ from quotes.services.lines import QUANTITY_MAX, QUANTITY_MIN
 class QuoteHeaderForm(forms.Form):
     additional_configuration = forms.ChoiceField(
         label="Additional Configuration", choices=AdditionalConfiguration.choices,
-        initial=AdditionalConfiguration.ADDITIONAL_ITEMS,
+        initial=AdditionalConfiguration.ADDITIONAL_ITEMS, widget=forms.Select(attrs={"class": "slds-select"}),
     )
 
 
@@ -21,9 +21,11 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 class QuoteLineForm(forms.Form):
     product = ProductChoiceField(queryset=Product.objects.filter(is_active=True).order_by("name"),
-                                 empty_label="Choose a product…")
-    quantity = forms.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX, initial=1)
-    ownership = forms.ChoiceField(choices=Ownership.choices, initial=Ownership.HWAAS)
+                                 empty_label="Choose a product…", widget=forms.Select(attrs={"class": "slds-select"}))
+    quantity = forms.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX, initial=1,
+                                  widget=forms.NumberInput(attrs={"class": "slds-input portal-qty"}))
+    ownership = forms.ChoiceField(choices=Ownership.choices, initial=Ownership.HWAAS,
+                                  widget=forms.Select(attrs={"class": "slds-select"}))
 
 
 QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=0, can_delete=True, max_num=50, absolute_max=50)

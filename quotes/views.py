@@ -176,9 +176,12 @@ def _lines_page(request: HttpRequest, *, project, quote: Quote | None) -> HttpRe
             formset = QuoteLineFormSet(prefix=LINE_PREFIX, initial=[{"quantity": 1, "ownership": "hwaas"}])
         else:
             formset = QuoteLineFormSet(prefix=LINE_PREFIX, initial=[
-                {"product": line.product, "quantity": line.quantity, "ownership": line.ownership}
+                {"product": line.product_id, "quantity": line.quantity, "ownership": line.ownership}
                 for line in quote.lines.all()
             ])
+    if quote is not None:
+        # The configuration is chosen when the quote is created; editing changes only the lines.
+        header.fields["additional_configuration"].disabled = True
     context = {
         "nav": "quotes",
         "project": project,

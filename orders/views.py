@@ -1,0 +1,48 @@
+"""Partner pages for orders: the list and the record page (the Confirm Order wizard lives beside them)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.money import ZERO
+from core.views import is_table_refresh, paginate, partner_required
+from orders.models import OrderStatus
+from orders.selectors import order_get, order_list
+
+STATUS_PATH = [OrderStatus.DRAFT, OrderStatus.CONFIRMED]
+
+
+@partner_required
+def order_list_view(request: HttpRequest) -> HttpResponse:
+    partner = request.user.partner
+    search = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if status not in OrderStatus.values:
+        status = ""
+    ordering = request.GET.get("sort", "-created_at")
+    page = paginate(request, order_list(partner=partner, search=search, status=status, ordering=ordering))
+    context = {"nav": "orders", "page_obj": page, "search": search, "status": status, "ordering": ordering,
+               "statuses": OrderStatus.choices}
+    template = "orders/_order_table.html" if is_table_refresh(request) else "orders/order_list.html"
+    return render(request, template, context)
+
+
+def _path_steps(status: str) -> list[dict]:
+    steps = [OrderStatus.DRAFT, OrderStatus(status) if status == OrderStatus.CANCELLED else OrderStatus.CONFIRMED]
+    current = 0 if status == OrderStatus.DRAFT else 1
+    return [{"label": step.label, "state": "complete" if i < current else "current" if i == current else "incomplete"}
+            for i, step in enumerate(steps)]
+
+
+@partner_required
+def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = order_get(partner=request.user.partner, order_id=order_id)
+    lines = list(order.lines.all())
+    context = {
+        "nav": "orders",
+        "order": order,
+        "lines": lines,
+        "total": sum((line.unit_price * line.quantity for line in lines), ZERO),
+        "path_steps": _path_steps(order.status),
+        "can_confirm": order.status == OrderStatus.DRAFT,
+    }
+    return render(request, "orders/order_detail.html", context)
