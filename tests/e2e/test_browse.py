@@ -71,3 +71,46 @@ def test_another_partners_device_is_not_found(page, live_server, demo_world, log
     response = page.goto(f"{live_server.url}/devices/{demo_world.other_device.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", name="We can't find that page")).to_be_visible()
+
+
+UNLABELLED_FIELDS_JS = """
+() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 80))
+"""
+
+
+def test_pages_have_landmarks_labelled_fields_and_visible_focus(page, live_server, demo_world, login):
+    login(page, live_server, demo_world.username, demo_world.password)
+    paths = [
+        "/",
+        "/accounts/",
+        f"/accounts/{demo_world.rossi.pk}/",
+        f"/accounts/{demo_world.rossi.pk}/?tab=details",
+        "/devices/",
+        f"/devices/{demo_world.rossi_devices[0].pk}/",
+        "/search/?q=rossi",
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        # landmarks: one banner, the main navigation, one main region
+        expect(page.get_by_role("banner")).to_have_count(1)
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        expect(page.get_by_role("main")).to_have_count(1)
+        expect(page.get_by_role("search", name="Global search")).to_be_visible()
+        # every field has a label
+        assert page.evaluate(UNLABELLED_FIELDS_JS) == [], path
+        # every image says what it is, or that it is decoration
+        assert page.evaluate("() => [...document.images].filter(i => !i.hasAttribute('alt')).length") == 0, path
+
+    # keyboard: the first Tab shows the skip link, and focus is drawn with an outline
+    page.goto(f"{live_server.url}/accounts/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
