@@ -258,98 +258,10 @@ def draft_order(*, account: Account, lines: list[dict], user: User | None = None
     from quotes.models import Quote, QuoteLine
 
     partner = account.partner
-    user = user or UserFactory(partner=partner, username=f"orders-{partner.code}", role="admin")
-    project = Project.objects.create(partner=partner, account=account, title=f"{account.name} - Change Order",
-                                     created_by=user)
-    serial = Project.objects.count()
-    quote = Quote.objects.create(partner=partner, project=project, account=account, number=f"Q-T-{serial:06d}",
-                                 currency=partner.currency, created_by=user, stage="accepted")
-    order = Order.objects.create(partner=partner, quote=quote, project=project, account=account,
-                                 number=f"O-T-{serial:06d}", currency=partner.currency)
-    for spec in lines:
-        ownership = spec.get("ownership", "hwaas")
-        cycle = spec.get("cycle", "1m" if ownership == "hwaas" else "")
-        price = spec.get("unit_price", Decimal("6.00"))
-        quote_line = QuoteLine.objects.create(quote=quote, product=spec["product"], quantity=spec["quantity"],
-                                              ownership=ownership, cycle=cycle, unit_price=price,
-                                              currency=partner.currency)
-        OrderLine.objects.create(order=order, quote_line=quote_line, product=spec["product"],
-                                 quantity=spec["quantity"], ownership=ownership, cycle=cycle, unit_price=price,
-                                 currency=partner.currency)
-    return order
-
-
-def worked_example(*, partner: Partner, devices: int = 4, quantity: int | None = None):
-    """DOMAIN.md's example: Rossi Srl gives WorkForce HWaaS (yearly 60.00, 2026-03-01 → 2027-03-01, committed
-    long ago) to Bianchi SpA (PBX on 1m, 2026-11-01 → 2026-12-01, WorkForce -1M at 6.00)."""
-    from types import SimpleNamespace
-
-    rossi = AccountFactory(partner=partner, name="Rossi Srl")
-    bianchi = AccountFactory(partner=partner, name="Bianchi SpA")
-    pbx = PbxFactory(account=bianchi, partner=partner, cycle="1m", period_start=dt.date(2026, 11, 1),
-                     period_end=dt.date(2026, 12, 1))
-    workforce = ProductFactory(sku="WORKFORCE", name="WorkForce")
-    HwaasPriceFactory(product=workforce, currency=partner.currency, cycle="1m", price=Decimal("6.00"))
-    HwaasPriceFactory(product=workforce, currency=partner.currency, cycle="1y", price=Decimal("60.00"))
-    given = [
-        hwaas_device(account=rossi, product=workforce, cycle="1y", period_price=Decimal("60.00"),
-                     period_start=dt.date(2026, 3, 1), period_end=dt.date(2027, 3, 1), started_on=dt.date(2025, 3, 1))
-        for _ in range(devices)
-    ]
-    order = draft_order(account=bianchi, lines=[{"product": workforce, "quantity": quantity or devices,
-                                                 "ownership": "hwaas", "cycle": "1m",
-                                                 "unit_price": Decimal("6.00")}])
-    return SimpleNamespace(partner=partner, rossi=rossi, bianchi=bianchi, pbx=pbx, workforce=workforce,
-                           devices=given, order=order, line=order.lines.get())
-
-
-# --- Change Order flow (projects, quotes, orders): a receiving account with its PBX and a priced catalogue -------
-
-
-class ProjectFactory(DjangoModelFactory):
-    class Meta:
-        model = "projects.Project"
-
-    account = factory.SubFactory(AccountFactory)
-    partner = factory.SelfAttribute("account.partner")
-    title = factory.LazyAttribute(lambda p: f"{p.account.name} - Change Order")
-    type = "change_order"
-    created_by = factory.LazyAttribute(
-        lambda p: UserFactory(partner=p.partner, username=f"projects-{p.partner.code}", role="admin")
+    # Reuse a user of the partner: every UserFactory call hashes a password (about a second).
+    user = user or User.objects.filter(partner=partner).order_by("id").first() or UserFactory(
+        partner=partner, username=f"orders-{partner.code}", role="admin"
     )
-
-
-def change_order_catalogue(*, currency: str = "EUR") -> dict[str, Product]:
-    """WorkForce and Vision with HWaaS prices on every cycle and a CAPEX price, in one currency."""
-    workforce = ProductFactory(sku="WF", name="WorkForce")
-    vision = ProductFactory(sku="VIS", name="Vision")
-    for product, prices in ((workforce, ("6.00", "60.00", "270.00", "199.00")),
-                            (vision, ("9.50", "95.00", "420.00", "329.00"))):
-        for cycle, price in zip(("1m", "1y", "5y"), prices[:3], strict=True):
-            HwaasPriceFactory(product=product, currency=currency, cycle=cycle, price=Decimal(price))
-        CapexPriceFactory(product=product, currency=currency, price=Decimal(prices[3]))
-    return {"WF": workforce, "VIS": vision}
-
-
-def receiving_account(*, partner: Partner, name: str = "Bianchi SpA", cycle: str = "1m") -> Account:
-    """An account with a PBX carrying active subscriptions on `cycle` (DOMAIN.md's receiving side)."""
-    account = AccountFactory(partner=partner, name=name, contact_email=f"it@{name.split()[0].lower()}.example")
-    PbxFactory(account=account, partner=partner, cycle=cycle)
-    return account
-
-
-# --- Confirm Order (orders): draft orders and DOMAIN.md's worked example ---------------------------------------
-
-
-def draft_order(*, account: Account, lines: list[dict], user: User | None = None):
-    """A draft order on an accepted quote for `account`; lines: dicts of product, quantity, ownership
-    and optionally cycle and unit_price."""
-    from orders.models import Order, OrderLine
-    from projects.models import Project
-    from quotes.models import Quote, QuoteLine
-
-    partner = account.partner
-    user = user or UserFactory(partner=partner, username=f"orders-{partner.code}", role="admin")
     project = Project.objects.create(partner=partner, account=account, title=f"{account.name} - Change Order",
                                      created_by=user)
     serial = Project.objects.count()

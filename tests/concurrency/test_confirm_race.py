@@ -29,6 +29,13 @@ def _postgresql_only():
     assert connection.vendor == "postgresql", "concurrency tests need PostgreSQL's row locks"
 
 
+@pytest.fixture(autouse=True)
+def _issue_later(settings):
+    """Leave scheduled notes to the worker (published to the test broker) instead of rendering PDFs
+    in the racing threads: these tests are about the confirmation, issuing has its own."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
 def receiving_orders(example, count):
     """`count` receiving accounts, each with its PBX and a draft order with an unselected-able WorkForce line."""
     partner = example.partner
