@@ -1,13 +1,22 @@
 """Credit notes over REST v1: list with filters, detail with lines, the PDF, tenancy, query budget."""
 
+import datetime as dt
+import io
+import logging
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
 
+from billing.models import CreditNote, CreditNoteStatus
 from billing.services.credit_notes import credit_note_issue
+from billing.tasks import issue_due_credit_notes
 from tests import factories
+from tests.billing.test_tasks import broker_down  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +113,68 @@ def test_credit_note_endpoints_are_in_the_schema_without_warnings(tmp_path):
     for path in ("/api/v1/credit-notes/:", "/api/v1/credit-notes/{id}/:", "/api/v1/credit-notes/{id}/pdf/:"):
         assert path in text
     assert "application/pdf" in text and "credit_note_pdf_not_ready" in text
+
+
+CONFIRM_MOMENT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)  # Wednesday, 11:00 in Rome
+
+
+def confirm_worked_example(api, example):
+    return api.post(
+        f"/api/v1/orders/{example.order.pk}/confirm/",
+        {"pbx": example.pbx.pk, "unselected_lines": [example.line.pk], "transfers": [d.pk for d in example.devices]},
+        format="json",
+    )
+
+
+def test_worked_example_confirmed_through_the_api_is_issued_after_commit(
+    api_it, partner_it, user_it, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given the worked example, confirmed on 2026-11-25 (tasks run eagerly after the commit)
+    monkeypatch.setattr(timezone, "now", lambda: CONFIRM_MOMENT)
+    example = factories.worked_example(partner=partner_it)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm_worked_example(api_it, example)
+    assert response.status_code == 200, response.json()
+    (scheduled,) = response.json()["credit_notes"]
+
+    # then the credit note is issued as CN-2026-000001 with the worked example's amounts and a PDF
+    body = api_it.get(f"{LIST_URL}{scheduled['id']}/").json()
+    assert (body["status"], body["number"]) == ("issued", "CN-2026-000001")
+    assert (body["net"], body["tax"], body["total"]) == ("63.12", "13.89", "77.01")
+    assert body["due_date"] == "2026-12-02" and body["issue_date"] == "2026-11-25"
+    pdf = api_it.get(f"{LIST_URL}{scheduled['id']}/pdf/")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages)
+    assert "CN-2026-000001" in text and "77,01 EUR" in text
+    assert all(d.serial in text for d in example.devices)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("broker_down")
+def test_confirmation_with_the_broker_down_succeeds_promptly_and_the_sweep_issues(
+    api_it, partner_it, user_it, monkeypatch, caplog
+):
+    # given the worked example and a stopped broker
+    monkeypatch.setattr(timezone, "now", lambda: CONFIRM_MOMENT)
+    example = factories.worked_example(partner=partner_it)
+
+    # when the order is confirmed through the API
+    with caplog.at_level(logging.ERROR, logger="billing.services.credit_notes"):
+        started = time.monotonic()
+        response = confirm_worked_example(api_it, example)
+        elapsed = time.monotonic() - started
+
+    # then the confirmation answers success promptly, the failed publish is only logged
+    assert response.status_code == 200, response.json()
+    assert elapsed < 5, elapsed
+    assert any("not published" in r.getMessage() for r in caplog.records)
+    (scheduled,) = response.json()["credit_notes"]
+    assert CreditNote.objects.get(pk=scheduled["id"]).status == CreditNoteStatus.SCHEDULED
+
+    # when the sweep runs a few minutes later
+    monkeypatch.setattr(timezone, "now", lambda: CONFIRM_MOMENT + dt.timedelta(minutes=5))
+    issue_due_credit_notes()
+
+    # then the note is issued
+    note = CreditNote.objects.get(pk=scheduled["id"])
+    assert note.status == CreditNoteStatus.ISSUED and note.number == "CN-2026-000001" and note.pdf
