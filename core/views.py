@@ -46,9 +46,12 @@ def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_S
 
 
 def is_table_refresh(request: HttpRequest) -> bool:
-    """An htmx request that wants only the table partial (not a boosted full-page navigation)."""
+    """An htmx request that wants only the table partial.
+
+    Boosted navigations and history restores (Back after the URL was pushed) need the whole page.
+    """
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 @partner_required

@@ -108,3 +108,53 @@ def test_status_badge_theme():
         Context({})
     )
     assert "slds-theme_warning" in html and "Scheduled" in html
+
+
+@pytest.mark.django_db
+def test_home_tiles_and_recent_items_count_the_change_order_flow(client_it, partner_it, partner_uk):
+    # given one Change Order in progress for the Italian partner and two for the British one
+    from billing.models import CreditNote
+
+    note = factories.credit_note_scheduled(partner=partner_it, devices=1)
+    for _ in range(2):
+        factories.credit_note_scheduled(partner=partner_uk, devices=1)
+    # when the Italian partner opens Home
+    response = client_it.get(reverse("home"))
+    # then its open quote, draft order and scheduled credit note are counted, nothing of the other partner's
+    counts = {tile["label"]: tile["count"] for tile in response.context["tiles"]}
+    assert counts["Open quotes"] == 1
+    assert counts["Orders to confirm"] == 1
+    assert counts["Credit notes scheduled"] == 1
+    body = response.content.decode()
+    assert note.order.number in body and note.order.quote.number in body
+    assert "O-CN-uk-demo" not in body
+    assert CreditNote.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("flows", [1, 6])
+def test_home_query_count_with_recent_items_is_constant(client_it, partner_it, django_assert_max_num_queries, flows):
+    for _ in range(flows):
+        factories.credit_note_scheduled(partner=partner_it, devices=1)
+    with django_assert_max_num_queries(11):
+        assert client_it.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_finds_projects_quotes_orders_and_credit_notes_by_number(client_it, partner_it, partner_uk):
+    from billing.models import CreditNote
+
+    note = factories.credit_note_scheduled(partner=partner_it, devices=1)
+    CreditNote.objects.filter(pk=note.pk).update(number="CN-2026-000042")
+    foreign = factories.credit_note_scheduled(partner=partner_uk, devices=1)
+    CreditNote.objects.filter(pk=foreign.pk).update(number="CN-2026-000043")
+
+    body = client_it.get(reverse("search"), {"q": note.order.quote.number}).content.decode()
+    assert note.order.quote.number in body
+    body = client_it.get(reverse("search"), {"q": note.order.number}).content.decode()
+    assert note.order.number in body
+    body = client_it.get(reverse("search"), {"q": "change order"}).content.decode()
+    assert note.order.project.title in body
+    assert foreign.order.project.title not in body
+    body = client_it.get(reverse("search"), {"q": "CN-2026-0000"}).content.decode()
+    assert "CN-2026-000042" in body and "CN-2026-000043" not in body

@@ -138,3 +138,10 @@ def test_device_detail_query_count_is_constant(client_it, partner_it, django_ass
                                       ended_on=dt.date(2020, 1, 1) + dt.timedelta(days=n + 1))
     with django_assert_max_num_queries(6):
         assert client_it.get(reverse("devices:detail", args=[device.pk])).status_code == 200
+
+
+def test_devices_list_history_restore_gets_the_whole_page(client_it, installed_base):
+    # htmx asks for the full page when the user goes Back to a pushed URL it no longer has cached
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    body = client_it.get(reverse("devices:list"), {"ownership": "capex"}, headers=headers).content.decode()
+    assert "<html" in body and "VIS-0001" in body
