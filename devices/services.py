@@ -47,7 +47,8 @@ def devices_move(
         taken = [
             serial
             for pk, serial, holder in Device.objects.filter(pk__in=device_ids).values_list("pk", "serial", "account_id")
-            if holder != expected[pk] or holder == account.pk
+            # Rows this UPDATE did move now hold `account`; the others are held by someone unexpected.
+            if holder not in (expected[pk], account.pk)
         ]
         # Raising rolls the whole caller's transaction back: nothing is half-moved.
         raise DevicesUnavailable(taken or [device.serial for device in devices])
