@@ -158,3 +158,12 @@ def test_search_finds_projects_quotes_orders_and_credit_notes_by_number(client_i
     assert foreign.order.project.title not in body
     body = client_it.get(reverse("search"), {"q": "CN-2026-0000"}).content.decode()
     assert "CN-2026-000042" in body and "CN-2026-000043" not in body
+
+
+@pytest.mark.django_db
+def test_error_pages_render_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    # the 500 page must render even when nothing else works (no context processors, no database)
+    assert "nothing was changed" in render_to_string("500.html")
+    assert "Nothing was changed" in render_to_string("403.html")
