@@ -401,11 +401,17 @@ class PortfolioValidator:
         for pbx in in_chunks(stored_pbxs, "account_id", [a.id for a in s.accounts.values()]):
             s.pbxs.setdefault(pbx.serial, pbx)
 
-        stored_devices = Device.objects.select_related("partner", "product", "account", "pbx")
+        # Only the columns compared: a re-run of a big file fetches every device and subscription it names.
+        stored_devices = Device.objects.only(
+            "id", "serial", "mac", "partner_id", "product_id", "account_id", "pbx_id", "ownership"
+        )
         s.devices = {d.serial: d for d in in_chunks(stored_devices, "serial", self.devices)}
         for serial, mac in in_chunks(Device.objects.values_list("serial", "mac"), "mac", self.macs):
             s.mac_owners[mac] = serial
-        active = Subscription.objects.filter(status=SubscriptionStatus.ACTIVE)
+        active = Subscription.objects.filter(status=SubscriptionStatus.ACTIVE).only(
+            "id", "device_id", "cycle", "currency", "period_price", "period_start", "period_end", "started_on",
+            "commitment_end",
+        )
         for sub in in_chunks(active, "device_id", [d.id for d in s.devices.values()]):
             s.subscriptions[sub.device_id] = sub
 
@@ -551,26 +557,33 @@ class PortfolioValidator:
 
     def _check_against_stored(self, row: DeviceRow) -> None:
         """A stored device keeps its partner, product, ownership, holder and PBX: moves go through Change Orders."""
-        stored = self.stored.devices.get(row.serial)
+        s = self.stored
+        stored = s.devices.get(row.serial)
         if stored is None:
             return
         r, path = self.r, row.path
-        if stored.partner.code != row.partner:
-            r.error(f"{path}.partner", f"device {row.serial!r} is stored for partner {stored.partner.code!r}")
+        partner = s.partners.get(row.partner)
+        if partner is None or stored.partner_id != partner.id:
+            code = Partner.objects.filter(pk=stored.partner_id).values_list("code", flat=True).first()
+            r.error(f"{path}.partner", f"device {row.serial!r} is stored for partner {code!r}")
             return
-        if isinstance(row.product, str) and stored.product.sku != row.product:
-            r.error(f"{path}.product", f"device {row.serial!r} is stored as product {stored.product.sku!r}")
+        product = s.products.get(row.product) if isinstance(row.product, str) else None
+        if isinstance(row.product, str) and (product is None or stored.product_id != product.id):
+            sku = Product.objects.filter(pk=stored.product_id).values_list("sku", flat=True).first()
+            r.error(f"{path}.product", f"device {row.serial!r} is stored as product {sku!r}")
         if isinstance(row.ownership, str) and stored.ownership != row.ownership:
             r.error(f"{path}.ownership", f"device {row.serial!r} is stored as {stored.ownership}")
-        stored_account = stored.account.name if stored.account else None
-        if stored_account != (row.account[1] if row.account else None):
-            r.error(f"{path}.account", f"device {row.serial!r} is held by {stored_account or 'partner stock'!r}; "
+        account = s.accounts.get(row.account) if row.account else None
+        pbx = s.pbxs.get(row.pbx) if row.pbx else None
+        if stored.account_id != (account.id if account else None):
+            name = Account.objects.filter(pk=stored.account_id).values_list("name", flat=True).first()
+            r.error(f"{path}.account", f"device {row.serial!r} is held by {name or 'partner stock'!r}; "
                                        "the import does not move devices (use a Change Order)")
-        elif (stored.pbx.serial if stored.pbx else None) != row.pbx:
-            r.error(f"{path}.pbx", f"device {row.serial!r} is on PBX {stored.pbx.serial if stored.pbx else None!r}; "
+        elif stored.pbx_id != (pbx.id if pbx else None):
+            serial = Pbx.objects.filter(pk=stored.pbx_id).values_list("serial", flat=True).first()
+            r.error(f"{path}.pbx", f"device {row.serial!r} is on PBX {serial!r}; "
                                    "the import does not move devices (use a Change Order)")
 
 
 def _strings(values: Iterable) -> set[str]:
     return {value for value in values if isinstance(value, str)}
-
