@@ -157,7 +157,9 @@ def credit_note_order(*, receiving_account: Account, number: str | None = None):
     from quotes.models import Quote
 
     partner = receiving_account.partner
-    creator = UserFactory(partner=partner, username=f"cn-creator-{partner.code}", role="sales")
+    # Reuse a user of the partner: every UserFactory call hashes a password (about a second).
+    creator = User.objects.filter(partner=partner).order_by("id").first() or UserFactory(
+        partner=partner, username=f"cn-creator-{partner.code}", role="sales")
     project = Project.objects.create(partner=partner, account=receiving_account,
                                      title=f"{receiving_account.name} - Change Order", created_by=creator)
     suffix = number or f"{Project.objects.count():06d}"
