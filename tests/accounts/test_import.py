@@ -109,18 +109,20 @@ def test_changed_fields_are_updated_and_passwords_reset_only_when_they_differ():
     portfolio_import(data=example(), today=TODAY)
     sales_hash = User.objects.get(username="lagotel-sales").password
 
-    # when the file changes an account's contact, a price, a subscription period and a password
+    # when the file changes an account's contact, a price, a subscription period, a MAC and a password
     data = example()
     data["accounts"][0]["contact_name"] = "Paolo Ferri"
     data["products"][0]["prices"][0]["price"] = "6.50"
     data["devices"][0]["subscription"].update(period_start="2027-03-01", period_end="2028-03-01")
     data["users"][0]["password"] = "another-pass-2026"
+    data["devices"][3]["mac"] = "00:09:45:a0:00:33"
     report = portfolio_import(data=data, today=TODAY)
 
     # then exactly those rows changed
     assert report.created == 0
     assert {name: t.changed for name, t in report.tallies.items() if t.changed} == {
-        "users": 1, "hwaas_prices": 1, "accounts": 1, "subscriptions": 1}
+        "users": 1, "hwaas_prices": 1, "accounts": 1, "devices": 1, "subscriptions": 1}
+    assert Device.objects.get(serial="LAGO-WF-0003").mac == "00:09:45:A0:00:33"
     assert Account.objects.get(name="Ferri Arredamenti Srl").contact_name == "Paolo Ferri"
     assert Subscription.objects.get(device__serial="LAGO-WF-0001").period_end == dt.date(2028, 3, 1)
     assert check_password("another-pass-2026", User.objects.get(username="lagotel-admin").password)
