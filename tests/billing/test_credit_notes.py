@@ -286,3 +286,68 @@ def test_database_refuses_changes_to_an_issued_note_and_its_lines(partner_it):
     # and a scheduled note is still freely editable
     other = factories.credit_note_scheduled(partner=partner_it, devices=1)
     assert CreditNote.objects.filter(pk=other.pk).update(due_date=dt.date(2026, 12, 3)) == 1
+
+
+@pytest.fixture
+def staff_client(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    staff = factories.UserFactory(username="vendor-staff", partner=None, role="", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+@pytest.mark.django_db
+def test_admin_lists_overdue_notes_links_the_pdf_and_voids_and_reissues(staff_client, partner_it, user_it):
+    from django.urls import reverse
+
+    # given an overdue scheduled note and an issued one
+    overdue = factories.credit_note_scheduled(partner=partner_it, devices=1, due_date=dt.date(2026, 1, 5))
+    issued = credit_note_issue(credit_note_id=factories.credit_note_scheduled(partner=partner_it).pk)
+    changelist = reverse("admin:billing_creditnote_changelist")
+
+    # then the overdue filter finds the overdue one only, and the list links the issued note's PDF
+    html = staff_client.get(changelist, {"overdue": "pending"}).content.decode()
+    assert f"CN (scheduled #{overdue.pk})" in html and issued.number not in html
+    html = staff_client.get(changelist).content.decode()
+    pdf_url = reverse("admin:billing_creditnote_pdf", args=[issued.pk])
+    assert pdf_url in html
+    response = staff_client.get(pdf_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert staff_client.get(reverse("admin:billing_creditnote_change", args=[issued.pk])).status_code == 200
+
+    # when staff void it with a reason, then reissue it
+    staff_client.post(changelist, {"action": "void_selected", "_selected_action": [issued.pk],
+                                   "reason": "Wrong giving account"})
+    issued.refresh_from_db()
+    assert issued.status == CreditNoteStatus.VOID and issued.void_reason == "Wrong giving account"
+    assert issued.voided_by == staff_client.staff
+    staff_client.post(changelist, {"action": "reissue_selected", "_selected_action": [issued.pk]})
+
+    # then a scheduled replacement exists; issued as the worker would (its task is sent after the commit,
+    # which this test's transaction never reaches), it gets the next number
+    replacement = CreditNote.objects.get(replaces=issued)
+    assert replacement.status == CreditNoteStatus.SCHEDULED
+    credit_note_issue(credit_note_id=replacement.pk)
+    replacement.refresh_from_db()
+    assert replacement.status == CreditNoteStatus.ISSUED
+    assert replacement.number == f"CN-{issue_year(partner_it)}-000002"
+
+    # and a staff user without a reason gets an error, nothing voided
+    response = staff_client.post(changelist, {"action": "void_selected", "_selected_action": [replacement.pk],
+                                              "reason": ""}, follow=True)
+    assert "Say why" in response.content.decode()
+    replacement.refresh_from_db()
+    assert replacement.status == CreditNoteStatus.ISSUED
+
+
+@pytest.mark.django_db
+def test_other_billing_models_open_in_the_admin(staff_client, partner_it):
+    from django.urls import reverse
+
+    factories.hwaas_device(account=factories.AccountFactory(partner=partner_it),
+                           product=factories.ProductFactory(sku="WF", name="WorkForce"))
+    factories.HwaasPriceFactory()
+    factories.CapexPriceFactory()
+    for name in ("hwaasprice", "capexprice", "subscription"):
+        assert staff_client.get(reverse(f"admin:billing_{name}_changelist")).status_code == 200
