@@ -311,16 +311,17 @@ def test_the_transfer_table_runs_a_constant_number_of_queries(client_it, partner
     untick(client_it, world)
     for device in world.devices[:3]:
         pick(client_it, world, device)
-    # when the screen, the table alone, a later page and a search are shown, and a row is picked
-    with django_assert_max_num_queries(20):
+    # when the screen, the table alone, a later page and a search are shown, and a row is picked,
+    # then each costs the same few queries at 30 and at 300 candidates (one page query, one count)
+    with django_assert_max_num_queries(11):
         page = client_it.get(url("confirm_devices", world.order)).content.decode()
     assert "WorkForce: 3 of 4 picked" in page and page.count('name="picked"') == 25
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(11):
         client_it.get(url("confirm_devices", world.order, "page=2&sort=-account__name"),
                       HTTP_HX_TARGET="wizard-transfer", **HTMX)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(11):
         client_it.get(url("confirm_devices", world.order, "q=SN"), HTTP_HX_TARGET="wizard-transfer", **HTMX)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(23):
         assert pick(client_it, world, world.devices[3]).status_code == 200
 
 
