@@ -22,11 +22,6 @@ OUR_MODELS = [Partner, User, Account, Pbx, Product, Device, CustodyEvent, Idempo
 READ_ONLY_MODELS = [CustodyEvent, IdempotencyKey, Sequence]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
