@@ -151,19 +151,21 @@ def closed_loopback_port() -> int:
         return sock.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
+def celery_reset_connections() -> None:
+    """Celery reads the Django settings live, but builds its broker connection pool once: drop the
+    pools so the next publish connects to the broker the settings name now."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker_down(settings):
     """Point Celery at a closed port, not eager: every publish fails like a stopped Redis."""
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_loopback_port()}/0"
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.broker_url = settings.CELERY_BROKER_URL
-    celery_app.conf.task_always_eager = False
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
+    celery_reset_connections()
     yield
-    celery_app.conf.broker_url = settings.REDIS_URL
-    celery_app.conf.task_always_eager = True
-    celery_app._pool = None
+    celery_reset_connections()  # the settings fixture restores the URL; the next pool uses it
 
 
 @pytest.mark.django_db(transaction=True)

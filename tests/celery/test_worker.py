@@ -16,6 +16,7 @@ from billing.models import CreditNote, CreditNoteStatus
 from core.models import Sequence
 from hwaas_portal.celery import app as celery_app
 from tests import factories
+from tests.billing.test_tasks import celery_reset_connections
 
 # The worker runs in a thread of this process, on its own database connection: the data it reads
 # must be committed, hence a transactional test (the test database is flushed afterwards).
@@ -28,14 +29,11 @@ def real_broker(settings):
     url = os.environ.get("REDIS_URL", django_settings.REDIS_URL)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = url
-    celery_app.conf.broker_url = url
-    celery_app.conf.task_always_eager = False
-    celery_app._pool = None
+    celery_reset_connections()
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(celery_app.conf.task_default_queue)  # leftovers of other tests
     yield url
-    celery_app.conf.task_always_eager = True
-    celery_app._pool = None
+    celery_reset_connections()
 
 
 @pytest.fixture
