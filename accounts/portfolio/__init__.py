@@ -51,7 +51,11 @@ def portfolio_import(*, data: Any, today: dt.date | None = None, progress: Progr
     Runs on every partner's rows: the caller opens the vendor scope.
     """
     started = time.monotonic()
+    if progress:
+        progress("validate", 0, 1)
     plan = portfolio_validate(data=data, today=today)
+    if progress:
+        progress("validate", 1, 1)
     validated = time.monotonic()
     with transaction.atomic():
         report = portfolio_write(plan, progress=progress)

@@ -40,6 +40,8 @@ class Command(BaseCommand):
             with vendor_scope():
                 report = demo_load(devices=devices, progress=progress)
         except PortfolioInvalid as exc:  # the demo data is a bug if this happens: say exactly where
+            if progress:
+                self.stderr.write("")  # end the progress bar's line
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(exc.message) from exc
