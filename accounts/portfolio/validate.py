@@ -421,7 +421,10 @@ class PortfolioValidator:
         device_fields = ("id", "serial", "mac", "partner_id", "product_id", "account_id", "pbx_id", "ownership")
         for device in light_rows(Device.objects.all(), device_fields, "serial", self.devices):
             s.devices[device.serial] = device
-        for serial, mac in in_chunks(Device.objects.values_list("serial", "mac"), "mac", self.macs):
+        # A MAC a stored device already has is its own; only the others may belong to another device.
+        macs = [row.mac for row in self.devices.values()
+                if isinstance(row.mac, str) and getattr(s.devices.get(row.serial), "mac", None) != row.mac]
+        for serial, mac in in_chunks(Device.objects.values_list("serial", "mac"), "mac", macs):
             s.mac_owners[mac] = serial
         subscription_fields = ("id", "device_id", "cycle", "currency", "period_price", "period_start", "period_end",
                                "started_on", "commitment_end")
