@@ -23,7 +23,10 @@ def _presented_quote(partner, user):
     project = project_create_change_order(user=user, account=account)
     quote = services.quote_create(user=user, project=project, additional_configuration="additional_items",
                                   lines=[{"product": catalogue["WF"], "quantity": 4, "ownership": "hwaas"}])
-    return services.quote_submit(user=user, quote=quote)  # transaction=True: on_commit runs, the PDF renders
+    quote = services.quote_submit(user=user, quote=quote)
+    # Render the proposal here rather than rely on how Celery is configured: signing needs the PDF.
+    services.quote_proposal_render(quote_id=quote.pk, version=quote.version)
+    return quote
 
 
 def _race(partner_id, *callables):

@@ -151,19 +151,11 @@ def test_submitting_twice_is_a_409_with_the_stage(user_it, presented_quote):
     assert exc.value.extra == {"stage": "presented"}
 
 
-def test_submit_survives_a_broker_that_is_down(user_it, draft_quote, settings, django_capture_on_commit_callbacks):
-    # given no eager tasks and a broker nobody listens on
-    from hwaas_portal.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.quote_submit(user=user_it, quote=draft_quote)
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+def test_submit_survives_a_broker_that_is_down(user_it, draft_quote, broker_down,
+                                               django_capture_on_commit_callbacks):
+    # given no eager tasks and a broker nobody listens on (fixture)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.quote_submit(user=user_it, quote=draft_quote)
     # then the quote is presented, the PDF is simply not there yet
     quote = Quote.objects.get(pk=draft_quote.pk)
     assert quote.stage == QuoteStage.PRESENTED

@@ -116,16 +116,10 @@ def test_a_token_signed_for_another_purpose_is_invalid(presented_quote):
         _sign(same_salt_wrong_shape)
 
 
-def test_signing_before_the_pdf_exists_is_refused(user_it, draft_quote, settings):
-    from hwaas_portal.celery import app
-
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    try:
-        quote = services.quote_submit(user=user_it, quote=draft_quote)  # on_commit never runs here: no PDF
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+def test_signing_before_the_pdf_exists_is_refused(user_it, draft_quote, broker_down,
+                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        quote = services.quote_submit(user=user_it, quote=draft_quote)  # the render task is lost
     quote.refresh_from_db()
     with pytest.raises(ProposalNotReady):
         _sign(signing_token_make(quote=quote))
