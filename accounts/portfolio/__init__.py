@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.portfolio.validate import TOP_LEVEL_ORDER, Plan, PortfolioValidator
+from accounts.portfolio.plan import TOP_LEVEL_ORDER, Plan
+from accounts.portfolio.validate import PortfolioValidator
 from accounts.portfolio.write import ImportReport, Progress, portfolio_write
 from core.errors import ApplicationError
 

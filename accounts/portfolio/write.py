@@ -11,7 +11,8 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from accounts.models import Account, Partner, Pbx, User
-from accounts.portfolio.validate import MISSING, Plan
+from accounts.portfolio.fields import MISSING
+from accounts.portfolio.plan import Plan
 from billing.models import CapexPrice, HwaasPrice, Subscription, SubscriptionStatus
 from devices.models import CustodyEvent, CustodyReason, Device, Product
 
