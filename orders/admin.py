@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from core.errors import ApplicationError
+from orders.admin_moves import OrderCreditNoteInline, OrderDeviceMoveInline
 from orders.models import Order, OrderLine
 from orders.services.create import order_cancel
 
@@ -44,7 +45,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["number", "partner", "quote", "project", "account", "status", "currency", "pbx", "po_number",
                        "conversion_date", "confirmed_at", "confirmed_by", "created_at"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderDeviceMoveInline, OrderCreditNoteInline]
     actions = [cancel_orders]
 
     def has_add_permission(self, request):
