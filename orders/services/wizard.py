@@ -16,7 +16,8 @@ from devices.exceptions import DevicesUnavailable
 from devices.models import Device
 from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft, WizardStepNotAllowed
 from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
-from orders.services.confirm import OrderPreview, order_confirm, order_preview, receiving_pbx_check
+from orders.services.confirm import order_confirm, order_preview, receiving_pbx_check
+from orders.services.preview import OrderPreview
 from orders.transfer_selectors import transferable_devices
 
 STEP_NAMES = {WizardStep.PBX: "the PBX screen", WizardStep.DEVICES: "the devices screen",
