@@ -15,13 +15,7 @@ def _test_code_sees_all_partners():
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # Tests create many users; a real password hash costs ~1 s each and proves nothing here.

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from billing.models import CreditNote
 from core.templatetags.portal import money, pdate, use_partner_language
 from devices.models import Device
-from hwaas_portal.celery import app as celery_app
 from orders.services.confirm import order_preview
 from tests import factories
 
@@ -27,13 +26,10 @@ def _screenshot(page, name):
 
 
 @pytest.fixture
-def no_worker():
+def no_worker(settings):
     """No worker runs beside the live server: confirmed credit notes stay scheduled, as the partner
     sees them before a worker issues them (publishing falls back to the sweep if the broker is away)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
 
 
 @pytest.fixture
