@@ -1,10 +1,12 @@
 """REST plumbing shared by every app: permission, scope, pagination, the one error format."""
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope
 from rest_framework import exceptions as drf_exceptions
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -75,3 +77,17 @@ class ErrorSerializer(serializers.Serializer):
 def error_responses(*statuses: int) -> dict[int, type[ErrorSerializer]]:
     """OpenAPI responses for the given error statuses, all in the one error format."""
     return dict.fromkeys(statuses, ErrorSerializer)
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets a client ask for application/pdf; an error body still goes out as JSON text."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()

@@ -6,7 +6,6 @@ GET /api/v1/credit-notes/{id}/pdf/        application/pdf; 409 `credit_note_pdf_
                                           is scheduled or its PDF is still being rendered (retry later)
 """
 
-import json
 
 from django.http import FileResponse
 from django.urls import path
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from billing.selectors import credit_note_get, credit_note_list
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, PdfRenderer, error_responses
 from core.errors import Conflict
 
 
@@ -114,20 +113,6 @@ class CreditNoteDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         return credit_note_get(partner=self.partner, credit_note_id=self.kwargs["id"])
-
-
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for application/pdf; an error body still goes out as JSON text."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data).encode()
 
 
 class CreditNotePdfNotReady(Conflict):

@@ -1,6 +1,5 @@
 """Quotes over REST v1: create on a project, edit lines while draft, move through the stages, documents."""
 
-import json
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -9,7 +8,7 @@ from rest_framework import generics, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, PdfRenderer, error_responses
 from core.errors import Conflict
 from projects.selectors import project_get
 from quotes import services
@@ -139,20 +138,6 @@ class QuoteCancelApi(_QuoteTransitionApi):
     @extend_schema(operation_id="quotes_cancel", request=None, responses=_TRANSITION_RESPONSES)
     def post(self, request, id: int):
         return self.move(request, id, services.quote_cancel)
-
-
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for application/pdf; an error body still goes out as JSON text."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data).encode()
 
 
 class QuotePdfNotReady(Conflict):
