@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_scopes import ScopedManager
 
@@ -176,7 +177,10 @@ class CreditNote(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(total=F("net") + F("tax")), name="credit_note_total_is_net_plus_tax"),
+            # Round() keeps the check exact where the database stores decimals as floats (SQLite).
+            models.CheckConstraint(
+                condition=Q(total=Round(F("net") + F("tax"), 2)), name="credit_note_total_is_net_plus_tax"
+            ),
             models.CheckConstraint(
                 condition=Q(status="scheduled") | Q(number__isnull=False, issued_at__isnull=False),
                 name="credit_note_issued_has_number",
