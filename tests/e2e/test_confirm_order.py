@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from billing.models import CreditNote
+from billing.models import CreditNote, Subscription
+from core.calendar import add_months
 from core.templatetags.portal import money, pdate, use_partner_language
 from devices.models import Device
 from orders.services.confirm import order_preview
@@ -47,6 +49,14 @@ def transfer_world(demo_world):
         device.serial, device.mac = f"WF-VERDI-{n:03d}", f"9C:75:14:20:00:{n:02X}"
         device.save(update_fields=["serial", "mac"])
         verdi_devices.append(device)
+    # The wizard converts on today's date: put Rossi's paid yearly periods around today, so they always have
+    # days left to credit, whatever day the suite runs on.
+    month_start = timezone.localdate().replace(day=1)
+    period_start = add_months(month_start, -3)
+    Subscription.objects.filter(device__in=demo_world.rossi_devices, status="active").update(
+        period_start=period_start, period_end=add_months(period_start, 12),
+        started_on=add_months(period_start, -12), commitment_end=add_months(period_start, -6),
+    )
     order = factories.draft_order(account=demo_world.bianchi, user=demo_world.user, lines=[
         {"product": workforce, "quantity": 4, "ownership": "hwaas", "cycle": "1m", "unit_price": Decimal("6.00")},
         {"product": vision, "quantity": 2, "ownership": "hwaas", "cycle": "1m", "unit_price": Decimal("12.00")},
