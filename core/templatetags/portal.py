@@ -9,13 +9,13 @@ import datetime as dt
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
-from django import template
+from django.template import Library
 from django.utils import timezone
 from django.utils.html import format_html_join
 
 from core.money import format_money
 
-register = template.Library()
+register = Library()
 
 _language: ContextVar[str] = ContextVar("portal_language", default="en")
 
