@@ -209,6 +209,7 @@ def test_device_changelist_query_count_does_not_grow(staff_client, partner_it, d
             assert staff_client.get(admin_url(model, "changelist")).status_code == 200
 
 
+@pytest.mark.postgresql
 def test_unfiltered_count_comes_from_table_statistics(partner_it):
     # given an analysed table the estimate trusts
     for _ in range(4):

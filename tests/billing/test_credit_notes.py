@@ -257,6 +257,7 @@ def test_service_layer_refuses_to_save_money_fields_of_an_issued_note(partner_it
         _save(note, update_fields=["net"])
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db
 def test_database_refuses_changes_to_an_issued_note_and_its_lines(partner_it):
     # (the tests run on PostgreSQL, where migration 0004 installs the trigger)

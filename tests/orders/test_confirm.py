@@ -224,6 +224,7 @@ def test_one_credit_note_per_giving_account(example, user_it):
     assert notes["Verdi Snc"].lines.count() == 2
 
 
+@pytest.mark.postgresql
 def test_confirmation_costs_the_same_queries_for_1_and_200_devices(partner_it, user_it):
     # given two worked examples, with 1 and 200 devices
     small = factories.worked_example(partner=partner_it, devices=1)
