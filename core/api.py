@@ -3,8 +3,10 @@
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from django_scopes import scope
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import renderers, serializers
 from rest_framework.response import Response
@@ -77,6 +79,21 @@ class ErrorSerializer(serializers.Serializer):
 def error_responses(*statuses: int) -> dict[int, type[ErrorSerializer]]:
     """OpenAPI responses for the given error statuses, all in the one error format."""
     return dict.fromkeys(statuses, ErrorSerializer)
+
+
+def list_error_responses() -> dict[int, type[ErrorSerializer] | OpenApiResponse]:
+    """OpenAPI responses of a paginated list: a bad filter (400), auth (401, 403) and a page that does not exist."""
+    return {
+        **error_responses(400, 401, 403),
+        404: OpenApiResponse(ErrorSerializer, description="`page` is not a page of the list (past the last one)."),
+    }
+
+
+def not_found(request, exception):
+    """The 404 of a URL no route matches: the one error format under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "Not found.", "extra": {}}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 class PdfRenderer(renderers.BaseRenderer):

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+# A URL that matches no API route (e.g. /api/v1/devices/abc/) still answers in the API's error format.
+handler404 = "core.api.not_found"
+
 admin.site.site_header = "HWaaS Partner Portal — vendor staff"
 admin.site.site_title = "HWaaS Portal admin"
 

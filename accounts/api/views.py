@@ -19,7 +19,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Account
 from accounts.selectors import account_get, account_list
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, error_responses, list_error_responses
 from core.errors import ApplicationError
 
 
@@ -79,7 +79,7 @@ class TokenObtainApi(APIView):
 
 @extend_schema(
     tags=["accounts"],
-    parameters=[AccountFilterSerializer], responses={200: AccountSerializer, **error_responses(400, 401, 403)}
+    parameters=[AccountFilterSerializer], responses={200: AccountSerializer, **list_error_responses()}
 )
 class AccountListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's end customers, by name; `search` matches name, contact name or city."""

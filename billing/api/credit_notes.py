@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from billing.selectors import credit_note_get, credit_note_list
-from core.api import PartnerScopedMixin, PdfRenderer, error_responses
+from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
 from core.errors import Conflict
 
 
@@ -82,7 +82,7 @@ class CreditNoteFilterSerializer(serializers.Serializer):
 
 @extend_schema(
     parameters=[CreditNoteFilterSerializer],
-    responses={200: CreditNoteSerializer, **error_responses(400, 401, 403)},
+    responses={200: CreditNoteSerializer, **list_error_responses()},
 )
 class CreditNoteListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's credit notes (scheduled, issued, void), newest first."""

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from accounts.api.serializers import AccountSummarySerializer, PbxSummarySerializer
 from billing.models import Subscription, SubscriptionStatus
 from billing.selectors import subscription_list
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, list_error_responses
 from devices.api.serializers import DeviceSummarySerializer
 
 
@@ -57,7 +57,7 @@ class SubscriptionFilterSerializer(serializers.Serializer):
 
 @extend_schema(
     tags=["subscriptions"],
-    parameters=[SubscriptionFilterSerializer], responses={200: SubscriptionSerializer, **error_responses(400, 401, 403)}
+    parameters=[SubscriptionFilterSerializer], responses={200: SubscriptionSerializer, **list_error_responses()}
 )
 class SubscriptionListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's HWaaS subscriptions, newest first; filter by account, device and status."""

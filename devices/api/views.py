@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, error_responses, list_error_responses
 from devices.api.serializers import CustodyEventSerializer, DeviceFilterSerializer, DeviceSerializer
 from devices.models import CustodyEvent, Device
 from devices.selectors import custody_list, device_get, device_list
@@ -12,7 +12,7 @@ from devices.selectors import custody_list, device_get, device_list
 @extend_schema(
     tags=["devices"],
     parameters=[DeviceFilterSerializer],
-    responses={200: DeviceSerializer, **error_responses(400, 401, 403)},
+    responses={200: DeviceSerializer, **list_error_responses()},
 )
 class DeviceListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's devices; filter by holding account, product (id or SKU) and ownership, search serial or MAC."""

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, error_responses, list_error_responses
 from core.money import ZERO
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import ORDER_ORDERINGS, order_get, order_list_with_lines
@@ -45,7 +45,7 @@ class OrderFilterSerializer(serializers.Serializer):
     ordering = serializers.ChoiceField(choices=sorted(ORDER_ORDERINGS), required=False, default="-created_at")
 
 
-@extend_schema(parameters=[OrderFilterSerializer], responses={200: OrderSerializer, **error_responses(400, 401, 403)})
+@extend_schema(parameters=[OrderFilterSerializer], responses={200: OrderSerializer, **list_error_responses()})
 class OrderListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's orders, newest first, with their lines."""
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, error_responses, list_error_responses
 from projects.api.serializers import ChangeOrderInputSerializer, ProjectFilterSerializer, ProjectSerializer
 from projects.models import Project
 from projects.selectors import project_get, project_list
@@ -32,7 +32,7 @@ class ChangeOrderCreateApi(PartnerScopedMixin, APIView):
 
 
 @extend_schema(parameters=[ProjectFilterSerializer], responses={200: ProjectSerializer,
-                                                                **error_responses(400, 401, 403)})
+                                                                **list_error_responses()})
 class ProjectListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's projects, newest first; `search` matches the title or the account name."""
 

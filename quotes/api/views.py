@@ -8,7 +8,7 @@ from rest_framework import generics, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PartnerScopedMixin, PdfRenderer, error_responses
+from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
 from core.errors import Conflict
 from projects.selectors import project_get
 from quotes import services
@@ -49,7 +49,7 @@ class ProjectQuoteCreateApi(PartnerScopedMixin, APIView):
 
 
 @extend_schema(parameters=[QuoteFilterSerializer], responses={200: QuoteListSerializer,
-                                                              **error_responses(400, 401, 403)})
+                                                              **list_error_responses()})
 class QuoteListApi(PartnerScopedMixin, generics.ListAPIView):
     """The partner's quotes, newest first, with their totals."""
 
