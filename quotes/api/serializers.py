@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -45,7 +44,7 @@ class QuoteLineSerializer(serializers.ModelSerializer):
                   "currency"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_line_total(self, line: QuoteLine) -> str:
         return str(quantize(line.unit_price * line.quantity))
 
@@ -77,7 +76,7 @@ class QuoteListSerializer(serializers.ModelSerializer):
                   "valid_until", "created_at"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="The order, once accepted."))
     def get_order(self, quote: Quote) -> int | None:
         order = getattr(quote, "order", None)
         return order.pk if order else None
@@ -100,11 +99,11 @@ class QuoteSerializer(QuoteListSerializer):
                   "accepted_at", "lines", "signing_url", "proposal_pdf", "signed_pdf", "signer_name", "timeline"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_total(self, quote: Quote) -> str:
         return str(quantize(sum((line.unit_price * line.quantity for line in quote.lines.all()), Decimal("0"))))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_signing_url(self, quote: Quote) -> str | None:
         """The customer's signing link while the quote is presented."""
         return signing_url(quote=quote) if quote.stage == QuoteStage.PRESENTED else None
@@ -113,14 +112,14 @@ class QuoteSerializer(QuoteListSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_proposal_pdf(self, quote: Quote) -> str | None:
         """The proposal PDF of the current version, once rendered (null while it is being prepared)."""
         if not quote_proposal_ready(quote=quote):
             return None
         return self._absolute(reverse("api-quote-proposal-pdf", kwargs={"id": quote.pk}))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_signed_pdf(self, quote: Quote) -> str | None:
         if not quote.signed_pdf:
             return None
