@@ -1,8 +1,10 @@
 """REST plumbing shared by every app: permission, scope, pagination, the one error format."""
 
 import json
+import re
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from django_scopes import scope
@@ -74,6 +76,45 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     extra = serializers.DictField()
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Reads a list's query parameters as strictly as the schema documents them.
+
+    DRF takes a blank value as "not given" and `1.0` as the integer 1; the schema promises neither, so a
+    blank value is refused unless the field allows blank, and an integer must be written as one.
+    """
+
+    _INTEGER = re.compile(r"-?[0-9]+")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField):
+                # DRF refuses NUL characters in text; say so in the schema too (as a pattern).
+                field.validators = [
+                    *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
+                    RegexValidator(r"^[^\x00]*$", message="Null characters are not allowed."),
+                ]
+        return fields
+
+    def to_internal_value(self, data):
+        errors = {}
+        for name, field in self.fields.items():
+            values = data.getlist(name) if hasattr(data, "getlist") else []
+            if any(value == "" for value in values) and not getattr(field, "allow_blank", False):
+                errors[name] = [field.error_messages.get("blank", "This field may not be blank.")]
+            elif isinstance(field, serializers.IntegerField) and not all(
+                self._INTEGER.fullmatch(value) for value in values
+            ):
+                errors[name] = [field.error_messages["invalid"]]
+        try:
+            validated = super().to_internal_value(data)
+        except drf_exceptions.ValidationError as invalid:
+            raise drf_exceptions.ValidationError({**invalid.detail, **errors}) from None
+        if errors:
+            raise drf_exceptions.ValidationError(errors)
+        return validated
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorSerializer]]:

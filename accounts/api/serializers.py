@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import Account, Pbx
 from accounts.selectors import ACCOUNT_ORDERINGS
+from core.api import QueryParamsSerializer
 
 
 class AccountSummarySerializer(serializers.ModelSerializer):
@@ -55,7 +56,7 @@ class AccountDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccountFilterSerializer(serializers.Serializer):
+class AccountFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Part of the name, contact name or city."
     )

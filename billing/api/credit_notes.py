@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from billing.selectors import credit_note_get, credit_note_list
-from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
+from core.api import PartnerScopedMixin, PdfRenderer, QueryParamsSerializer, error_responses, list_error_responses
 from core.errors import Conflict
 
 
@@ -68,7 +68,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreditNoteFilterSerializer(serializers.Serializer):
+class CreditNoteFilterSerializer(QueryParamsSerializer):
     account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the giving account.")
     status = serializers.ChoiceField(choices=CreditNoteStatus.choices, required=False)
     order = serializers.IntegerField(required=False, min_value=1, help_text="Id of the order.")

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer, PbxSummarySerializer
+from core.api import QueryParamsSerializer
 from devices.models import CustodyEvent, Device, Ownership, Product
 from devices.selectors import DEVICE_ORDERINGS
 
@@ -55,7 +56,7 @@ class CustodyEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeviceFilterSerializer(serializers.Serializer):
+class DeviceFilterSerializer(QueryParamsSerializer):
     account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the holding account.")
     product = serializers.IntegerField(required=False, min_value=1, help_text="Id of the product.")
     product_sku = serializers.CharField(required=False, max_length=64, help_text="SKU of the product (exact).")

@@ -47,7 +47,7 @@ class DeviceDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
         return device_get(partner=self.partner, device_id=self.kwargs["id"])
 
 
-@extend_schema(tags=["devices"], responses={200: CustodyEventSerializer, **error_responses(401, 403, 404)})
+@extend_schema(tags=["devices"], responses={200: CustodyEventSerializer, **error_responses(400, 401, 403, 404)})
 class DeviceCustodyApi(PartnerScopedMixin, generics.ListAPIView):
     """A device's custody history, newest first; another partner's device is a 404."""
 

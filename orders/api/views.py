@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import PartnerScopedMixin, error_responses, list_error_responses
+from core.api import PartnerScopedMixin, QueryParamsSerializer, error_responses, list_error_responses
 from core.money import ZERO
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import ORDER_ORDERINGS, order_get, order_list_with_lines
@@ -37,7 +37,7 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderFilterSerializer(serializers.Serializer):
+class OrderFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the order number, quote number, PO number or account name.")
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False, allow_blank=True)

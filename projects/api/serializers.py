@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
+from core.api import QueryParamsSerializer
 from projects.models import Project, ProjectStatus
 from projects.selectors import PROJECT_ORDERINGS
 
@@ -23,7 +24,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectFilterSerializer(serializers.Serializer):
+class ProjectFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the title or the account name.")
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, allow_blank=True)
