@@ -23,12 +23,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Pbx
 from billing.api.credit_notes import CreditNoteSerializer
-from core.api import PartnerScopedMixin, error_responses
+from core.api import PartnerScopedMixin, QueryParamsSerializer, error_responses
 from core.errors import ApplicationError, Conflict
 from core.models import IdempotencyKey
 from devices.models import Device, Ownership
@@ -62,7 +63,7 @@ class ConfirmInputSerializer(serializers.Serializer):
     po_number = serializers.CharField(max_length=64, allow_blank=True, default="")
 
 
-class TransferableFilterSerializer(serializers.Serializer):
+class TransferableFilterSerializer(QueryParamsSerializer):
     product = serializers.CharField(
         required=False, allow_blank=True,
         help_text="Product id or SKU (comma-separated for several). Default: the order lines' products.",
@@ -361,6 +362,8 @@ class TransferableDevicesApi(PartnerScopedMixin, generics.ListAPIView):
 class OrderPreviewApi(PartnerScopedMixin, APIView):
     """What confirming this draft order with this input would do; changes nothing."""
 
+    parser_classes = [JSONParser]  # `pbx` may be null: a form body cannot say so
+
     @extend_schema(
         operation_id="orders_preview",
         request=ConfirmInputSerializer,
@@ -378,6 +381,8 @@ class OrderPreviewApi(PartnerScopedMixin, APIView):
 
 class OrderConfirmApi(PartnerScopedMixin, APIView):
     """Confirm a draft order: move the devices, realign billing, schedule credit notes, in one transaction."""
+
+    parser_classes = [JSONParser]  # `pbx` may be null: a form body cannot say so
 
     @extend_schema(
         operation_id="orders_confirm",

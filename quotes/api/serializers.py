@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
+from core.api import QueryParamsSerializer
 from core.money import quantize
 from devices.models import Ownership, Product
 from quotes.models import AdditionalConfiguration, Quote, QuoteLine, QuoteStage, QuoteTransition
@@ -15,8 +16,18 @@ from quotes.services.lines import QUANTITY_MAX, QUANTITY_MIN
 from quotes.signing import signing_url
 
 
+class SkuField(serializers.SlugRelatedField):
+    """A catalogue item named by its SKU. A value with a NUL character is no SKU (and PostgreSQL cannot even
+    compare it): unknown, like any other SKU that does not exist."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class QuoteLineInputSerializer(serializers.Serializer):
-    product = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.filter(is_active=True),
+    product = SkuField(slug_field="sku", queryset=Product.objects.filter(is_active=True),
                                            help_text="The catalogue SKU, e.g. WF.")
     quantity = serializers.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX)
     ownership = serializers.ChoiceField(choices=Ownership.choices)
@@ -126,7 +137,7 @@ class QuoteSerializer(QuoteListSerializer):
         return self._absolute(reverse("api-quote-signed-pdf", kwargs={"id": quote.pk}))
 
 
-class QuoteFilterSerializer(serializers.Serializer):
+class QuoteFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the number, account name or project title.")
     stage = serializers.ChoiceField(choices=QuoteStage.choices, required=False, allow_blank=True)

@@ -5,6 +5,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,6 +31,8 @@ def _lines(validated: list[dict]) -> list[services.LineInput]:
 
 class ProjectQuoteCreateApi(PartnerScopedMixin, APIView):
     """Create a draft quote on a project; lines are priced from the price list."""
+
+    parser_classes = [JSONParser]  # lines are objects: a form body cannot carry them
 
     @extend_schema(
         operation_id="projects_quotes_create",
@@ -66,6 +69,8 @@ class QuoteListApi(PartnerScopedMixin, generics.ListAPIView):
 
 class QuoteDetailApi(PartnerScopedMixin, APIView):
     """One quote; PATCH replaces its lines while it is a draft (409 `quote_not_editable` otherwise)."""
+
+    parser_classes = [JSONParser]  # lines are objects: a form body cannot carry them
 
     @extend_schema(operation_id="quotes_retrieve",
                    responses={200: QuoteSerializer, **error_responses(401, 403, 404)})
