@@ -94,7 +94,7 @@ class QueryParamsSerializer(serializers.Serializer):
                 # DRF refuses NUL characters in text; say so in the schema too (as a pattern).
                 field.validators = [
                     *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
-                    RegexValidator(r"^[^\x00]*$", message="Null characters are not allowed."),
+                    RegexValidator(r"^[^\x00]+$", message="Null characters are not allowed."),
                 ]
         return fields
 
