@@ -5,5 +5,5 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("accounts/", views.account_list_view, name="list"),
-    path("accounts/<int:account_id>/", views.account_detail_view, name="detail"),
+    path("accounts/<id:account_id>/", views.account_detail_view, name="detail"),
 ]

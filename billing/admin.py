@@ -123,7 +123,7 @@ class CreditNoteAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:credit_note_id>/pdf/", self.admin_site.admin_view(self.pdf_view),
+            path("<id:credit_note_id>/pdf/", self.admin_site.admin_view(self.pdf_view),
                  name="billing_creditnote_pdf"),
             *super().get_urls(),
         ]

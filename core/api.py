@@ -14,6 +14,7 @@ from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.converters import MAX_ID
 from core.errors import ApplicationError
 
 
@@ -76,6 +77,15 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     extra = serializers.DictField()
+
+
+class IdField(serializers.IntegerField):
+    """An object id given by a client: 1 to MAX_ID, so an absurd number is a 400, never a driver overflow."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class QueryParamsSerializer(serializers.Serializer):

@@ -6,5 +6,5 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list_view, name="list"),
     path("change-order/", views.change_order_view, name="change_order"),
-    path("<int:project_id>/", views.project_detail_view, name="detail"),
+    path("<id:project_id>/", views.project_detail_view, name="detail"),
 ]

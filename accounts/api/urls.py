@@ -5,5 +5,5 @@ from accounts.api import views
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token-obtain"),
     path("accounts/", views.AccountListApi.as_view(), name="api-account-list"),
-    path("accounts/<int:id>/", views.AccountDetailApi.as_view(), name="api-account-detail"),
+    path("accounts/<id:id>/", views.AccountDetailApi.as_view(), name="api-account-detail"),
 ]

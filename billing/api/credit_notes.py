@@ -16,7 +16,14 @@ from rest_framework.views import APIView
 
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from billing.selectors import credit_note_get, credit_note_list
-from core.api import PartnerScopedMixin, PdfRenderer, QueryParamsSerializer, error_responses, list_error_responses
+from core.api import (
+    IdField,
+    PartnerScopedMixin,
+    PdfRenderer,
+    QueryParamsSerializer,
+    error_responses,
+    list_error_responses,
+)
 from core.errors import Conflict
 
 
@@ -69,9 +76,9 @@ class CreditNoteSerializer(serializers.ModelSerializer):
 
 
 class CreditNoteFilterSerializer(QueryParamsSerializer):
-    account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the giving account.")
+    account = IdField(required=False, help_text="Id of the giving account.")
     status = serializers.ChoiceField(choices=CreditNoteStatus.choices, required=False)
-    order = serializers.IntegerField(required=False, min_value=1, help_text="Id of the order.")
+    order = IdField(required=False, help_text="Id of the order.")
     date_from = serializers.DateField(
         required=False, help_text="Issue date (due date while scheduled) on or after this day."
     )
@@ -147,6 +154,6 @@ class CreditNotePdfApi(PartnerScopedMixin, APIView):
 
 urlpatterns = [
     path("credit-notes/", CreditNoteListApi.as_view(), name="api-credit-note-list"),
-    path("credit-notes/<int:id>/", CreditNoteDetailApi.as_view(), name="api-credit-note-detail"),
-    path("credit-notes/<int:id>/pdf/", CreditNotePdfApi.as_view(), name="api-credit-note-pdf"),
+    path("credit-notes/<id:id>/", CreditNoteDetailApi.as_view(), name="api-credit-note-detail"),
+    path("credit-notes/<id:id>/pdf/", CreditNotePdfApi.as_view(), name="api-credit-note-pdf"),
 ]

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from accounts.api.serializers import AccountSummarySerializer, PbxSummarySerializer
 from billing.models import Subscription, SubscriptionStatus
 from billing.selectors import subscription_list
-from core.api import PartnerScopedMixin, QueryParamsSerializer, list_error_responses
+from core.api import IdField, PartnerScopedMixin, QueryParamsSerializer, list_error_responses
 from devices.api.serializers import DeviceSummarySerializer
 
 
@@ -50,8 +50,8 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 
 class SubscriptionFilterSerializer(QueryParamsSerializer):
-    account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the renting account.")
-    device = serializers.IntegerField(required=False, min_value=1, help_text="Id of the device.")
+    account = IdField(required=False, help_text="Id of the renting account.")
+    device = IdField(required=False, help_text="Id of the device.")
     status = serializers.ChoiceField(choices=SubscriptionStatus.choices, required=False)
 
 

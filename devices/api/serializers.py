@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer, PbxSummarySerializer
-from core.api import QueryParamsSerializer
+from core.api import IdField, QueryParamsSerializer
 from devices.models import CustodyEvent, Device, Ownership, Product
 from devices.selectors import DEVICE_ORDERINGS
 
@@ -57,8 +57,8 @@ class CustodyEventSerializer(serializers.ModelSerializer):
 
 
 class DeviceFilterSerializer(QueryParamsSerializer):
-    account = serializers.IntegerField(required=False, min_value=1, help_text="Id of the holding account.")
-    product = serializers.IntegerField(required=False, min_value=1, help_text="Id of the product.")
+    account = IdField(required=False, help_text="Id of the holding account.")
+    product = IdField(required=False, help_text="Id of the product.")
     product_sku = serializers.CharField(required=False, max_length=64, help_text="SKU of the product (exact).")
     ownership = serializers.ChoiceField(choices=Ownership.choices, required=False)
     search = serializers.CharField(

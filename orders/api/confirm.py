@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Pbx
 from billing.api.credit_notes import CreditNoteSerializer
-from core.api import PartnerScopedMixin, QueryParamsSerializer, error_responses
+from core.api import IdField, PartnerScopedMixin, QueryParamsSerializer, error_responses
 from core.errors import ApplicationError, Conflict
 from core.models import IdempotencyKey
 from devices.models import Device, Ownership
@@ -49,15 +49,15 @@ from orders.transfer_selectors import (
 
 
 class ConfirmInputSerializer(serializers.Serializer):
-    pbx = serializers.IntegerField(
+    pbx = IdField(
         allow_null=True, help_text="The receiving account's PBX with active subscriptions (null only without HWaaS)."
     )
     unselected_lines = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), default=list, max_length=999,
+        child=IdField(), default=list, max_length=999,
         help_text="Order lines not shipped new: filled by the transferred devices.",
     )
     transfers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), default=list, max_length=10000,
+        child=IdField(), default=list, max_length=10000,
         help_text="Devices held by the partner's other accounts, moved to the receiving account.",
     )
     po_number = serializers.CharField(max_length=64, allow_blank=True, default="")
@@ -428,8 +428,8 @@ class OrderConfirmApi(PartnerScopedMixin, APIView):
 
 
 urlpatterns = [
-    path("orders/<int:id>/transferable-devices/", TransferableDevicesApi.as_view(),
+    path("orders/<id:id>/transferable-devices/", TransferableDevicesApi.as_view(),
          name="order-transferable-devices"),
-    path("orders/<int:id>/preview/", OrderPreviewApi.as_view(), name="order-preview"),
-    path("orders/<int:id>/confirm/", OrderConfirmApi.as_view(), name="order-confirm"),
+    path("orders/<id:id>/preview/", OrderPreviewApi.as_view(), name="order-preview"),
+    path("orders/<id:id>/confirm/", OrderConfirmApi.as_view(), name="order-confirm"),
 ]

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import PartnerScopedMixin, QueryParamsSerializer, error_responses, list_error_responses
+from core.api import IdField, PartnerScopedMixin, QueryParamsSerializer, error_responses, list_error_responses
 from core.money import ZERO
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import ORDER_ORDERINGS, order_get, order_list_with_lines
@@ -41,7 +41,7 @@ class OrderFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the order number, quote number, PO number or account name.")
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False, allow_blank=True)
-    account = serializers.IntegerField(required=False, min_value=1)
+    account = IdField(required=False)
     ordering = serializers.ChoiceField(choices=sorted(ORDER_ORDERINGS), required=False, default="-created_at")
 
 
@@ -76,5 +76,5 @@ class OrderDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
 
 urlpatterns = [
     path("orders/", OrderListApi.as_view(), name="api-order-list"),
-    path("orders/<int:id>/", OrderDetailApi.as_view(), name="api-order-detail"),
+    path("orders/<id:id>/", OrderDetailApi.as_view(), name="api-order-detail"),
 ]

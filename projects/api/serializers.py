@@ -3,13 +3,13 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import QueryParamsSerializer
+from core.api import IdField, QueryParamsSerializer
 from projects.models import Project, ProjectStatus
 from projects.selectors import PROJECT_ORDERINGS
 
 
 class ChangeOrderInputSerializer(serializers.Serializer):
-    account = serializers.IntegerField(min_value=1, help_text="The id of the account that will receive the devices.")
+    account = IdField(help_text="The id of the account that will receive the devices.")
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -28,5 +28,5 @@ class ProjectFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the title or the account name.")
     status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False, allow_blank=True)
-    account = serializers.IntegerField(required=False, min_value=1, help_text="Only this account's projects.")
+    account = IdField(required=False, help_text="Only this account's projects.")
     ordering = serializers.ChoiceField(choices=sorted(PROJECT_ORDERINGS), required=False, default="-created_at")

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import QueryParamsSerializer
+from core.api import IdField, QueryParamsSerializer
 from core.money import quantize
 from devices.models import Ownership, Product
 from quotes.models import AdditionalConfiguration, Quote, QuoteLine, QuoteStage, QuoteTransition
@@ -141,6 +141,6 @@ class QuoteFilterSerializer(QueryParamsSerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                    help_text="Part of the number, account name or project title.")
     stage = serializers.ChoiceField(choices=QuoteStage.choices, required=False, allow_blank=True)
-    project = serializers.IntegerField(required=False, min_value=1)
-    account = serializers.IntegerField(required=False, min_value=1)
+    project = IdField(required=False)
+    account = IdField(required=False)
     ordering = serializers.ChoiceField(choices=sorted(QUOTE_ORDERINGS), required=False, default="-created_at")

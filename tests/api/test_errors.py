@@ -46,3 +46,19 @@ def test_a_read_only_resource_refuses_writes(api_it):
 
 def test_an_invalid_page(api_it):
     assert_error(api_it.get("/api/v1/accounts/", {"page": "last-but-one"}), 404, "not_found")
+
+
+@pytest.mark.django_db
+def test_ids_too_large_for_the_database_are_a_404_or_a_400_never_a_500(api_it, partner_it):
+    # given a number no 64-bit id can hold
+    huge = "9" * 25
+
+    # when it is used as a path id, a filter and in a request body
+    by_path = api_it.get(f"/api/v1/devices/{huge}/")
+    by_filter = api_it.get(f"/api/v1/devices/?account={huge}")
+    by_body = api_it.post("/api/v1/change-orders/", {"account": int(huge)}, format="json")
+
+    # then the path is not found, and the filter and body are refused field by field
+    assert by_path.status_code == 404 and by_path.json()["code"] == "not_found"
+    assert by_filter.status_code == 400 and "account" in by_filter.json()["extra"]["fields"]
+    assert by_body.status_code == 400 and "account" in by_body.json()["extra"]["fields"]
