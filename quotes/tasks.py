@@ -3,10 +3,11 @@
 import datetime as dt
 
 from celery import shared_task
-from django.utils import timezone
 
-from core.tenancy import vendor_scope
+from accounts.models import Partner
+from core.tenancy import partner_scope, vendor_scope
 from quotes import services
+from quotes.selectors import partner_today
 
 
 @shared_task(name="quotes.tasks.render_proposal_pdf")
@@ -32,7 +33,12 @@ def render_missing_proposals() -> int:
 
 @shared_task(name="quotes.tasks.expire_quotes")
 def expire_quotes() -> int:
-    # Expiry is a system job over every partner's quotes. A quote is valid through its
-    # valid_until date, judged on the UTC calendar day.
+    # Expiry is a system job over every partner's quotes. A quote is valid through its valid_until
+    # date on the partner's own calendar, so each partner is judged by its own "today".
     with vendor_scope():
-        return services.quotes_expire_due(today=timezone.now().date())
+        partners = list(Partner.objects.order_by("pk"))
+    expired = 0
+    for partner in partners:
+        with partner_scope(partner.pk):
+            expired += services.quotes_expire_due(today=partner_today(partner=partner), partner=partner)
+    return expired

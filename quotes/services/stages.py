@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Partner, User
 from quotes.exceptions import QuoteEmpty
 from quotes.models import Quote, QuoteStage, TransitionMethod
 from quotes.services.common import (
@@ -119,17 +119,17 @@ def quote_cancel(*, user: User, quote: Quote) -> Quote:
     return locked
 
 
-def quotes_expire_due(*, today: dt.date) -> int:
-    """Expire every presented quote whose validity ended before `today`; the caller opens the scope.
+def quotes_expire_due(*, today: dt.date, partner: Partner | None = None) -> int:
+    """Expire every presented quote (of `partner`, or of all) whose validity ended before `today`; the
+    caller opens the scope.
 
     Each quote is expired in its own transaction after re-reading it under lock, so a quote
     accepted a moment ago is left alone.
     """
-    due_ids = list(
-        Quote.objects.filter(stage=QuoteStage.PRESENTED, valid_until__lt=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    due = Quote.objects.filter(stage=QuoteStage.PRESENTED, valid_until__lt=today)
+    if partner is not None:
+        due = due.filter(partner=partner)
+    due_ids = list(due.order_by("pk").values_list("pk", flat=True))
     expired = 0
     for quote_id in due_ids:
         with transaction.atomic():

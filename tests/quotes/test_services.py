@@ -284,3 +284,31 @@ def test_expire_task_runs_the_service(presented_quote):
     Quote.objects.filter(pk=presented_quote.pk).update(valid_until=dt.date(2020, 1, 1))
     assert expire_quotes.delay().get() == 1
     assert Quote.objects.get(pk=presented_quote.pk).stage == QuoteStage.EXPIRED
+
+
+def test_expiry_follows_each_partners_own_calendar(monkeypatch, user_it, presented_quote):
+    from django.utils import timezone
+
+    from quotes.tasks import expire_quotes
+
+    # given a quote valid through 2026-12-01 of an Italian partner, and the same for a partner in Auckland
+    Quote.objects.filter(pk=presented_quote.pk).update(valid_until=dt.date(2026, 12, 1))
+    kiwi = factories.PartnerFactory(code="nz-demo", country="NZ", currency="NZD", timezone="Pacific/Auckland")
+    account = factories.AccountFactory(partner=kiwi, name="Harbour Ltd")
+    project = factories.ProjectFactory(partner=kiwi, account=account,
+                                       created_by=factories.UserFactory(partner=kiwi, username="nz-admin"))
+    nz_quote = Quote.objects.create(partner=kiwi, project=project, account=account, number="Q-NZ-000001",
+                                    currency="NZD", created_by=project.created_by, valid_until=dt.date(2026, 12, 1))
+    Quote.objects.filter(pk=nz_quote.pk).update(stage=QuoteStage.PRESENTED)
+
+    # when the expiry job runs at noon UTC on 2026-12-02 (13:00 in Rome, 01:00 on the 3rd in Auckland)...
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))
+    assert expire_quotes.delay().get() == 2
+    # ...but at noon UTC on 2026-12-01 (13:00 in Rome, 01:00 on the 2nd in Auckland) only Auckland is past it
+    Quote.objects.filter(pk__in=[presented_quote.pk, nz_quote.pk]).update(stage=QuoteStage.PRESENTED)
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC))
+
+    # then each partner's quote expires when its own calendar has passed the validity
+    assert expire_quotes.delay().get() == 1
+    assert Quote.objects.get(pk=nz_quote.pk).stage == QuoteStage.EXPIRED
+    assert Quote.objects.get(pk=presented_quote.pk).stage == QuoteStage.PRESENTED
