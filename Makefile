@@ -36,7 +36,12 @@ PYTEST_ARGS ?=
 help:
 	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 
-install: install-system install-python install-node
+install: install-system install-python install-node .env
+
+# This checkout's own secret key, so manage.py works here without exporting one (never committed;
+# production sets SECRET_KEY in its environment, and the settings refuse to start without one).
+.env:
+	umask 077 && printf 'SECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
 # Install only the packages that are missing, so a second run never touches apt (fast, offline).
 install-system:

@@ -30,6 +30,21 @@ class CreditLinePlan:
     subscription_id: int
     line: calc.CreditLineCalc
 
+    def printed_inputs(self) -> dict:
+        """What a credit line states: the device and every input of its amount (the note and its preview)."""
+        return {
+            "device_id": self.device_id,
+            "serial": self.serial,
+            "product_name": self.product_name,
+            "period_start": self.line.period_start,
+            "period_end": self.line.period_end,
+            "credited_from": self.line.credited_from,
+            "credited_days": self.line.credited_days,
+            "period_days": self.line.period_days,
+            "period_price": self.line.period_price,
+            "amount": self.line.amount,
+        }
+
 
 @dataclass(frozen=True)
 class CreditNotePlan:
@@ -128,20 +143,7 @@ def credit_notes_schedule(
     )
     CreditNoteLine.objects.bulk_create(
         [
-            CreditNoteLine(
-                credit_note=note,
-                device_id=line_plan.device_id,
-                subscription_id=line_plan.subscription_id,
-                serial=line_plan.serial,
-                product_name=line_plan.product_name,
-                period_start=line_plan.line.period_start,
-                period_end=line_plan.line.period_end,
-                credited_from=line_plan.line.credited_from,
-                credited_days=line_plan.line.credited_days,
-                period_days=line_plan.line.period_days,
-                period_price=line_plan.line.period_price,
-                amount=line_plan.line.amount,
-            )
+            CreditNoteLine(credit_note=note, subscription_id=line_plan.subscription_id, **line_plan.printed_inputs())
             for note, plan in zip(notes, plans, strict=True)
             for line_plan in plan.lines
         ]

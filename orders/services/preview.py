@@ -208,19 +208,7 @@ def preview_build(plan: TransferPlan, *, po_number: str) -> OrderPreview:
             total=cp.totals.total,
             due_date=cp.due_date,
             lines=[
-                CreditLinePreview(
-                    device_id=lp.device_id,
-                    serial=lp.serial,
-                    product_name=lp.product_name,
-                    period_start=lp.line.period_start,
-                    period_end=lp.line.period_end,
-                    credited_from=lp.line.credited_from,
-                    credited_days=lp.line.credited_days,
-                    period_days=lp.line.period_days,
-                    period_price=lp.line.period_price,
-                    amount=lp.line.amount,
-                    inside_commitment=lp.line.inside_commitment,
-                )
+                CreditLinePreview(**lp.printed_inputs(), inside_commitment=lp.line.inside_commitment)
                 for lp in cp.lines
             ],
         )
