@@ -1,13 +1,18 @@
+from contextlib import ExitStack
+
 from django.conf import settings
 
 from core.tenancy import partner_scope, vendor_scope
 
 
 class PartnerScopeMiddleware:
-    """Open the partner's scope for the whole request; vendor staff get the admin unscoped.
+    """Run each request inside the scope its user may see, and in none for anyone else.
 
-    API requests authenticated by token are scoped in core.api.PartnerScopedMixin, since DRF
-    authenticates them after middleware has run.
+    - a partner user (session): that partner's scope, for the whole request;
+    - vendor staff in the admin: every partner (the admin is the vendor's face and requires is_staff);
+    - anyone else (anonymous, staff outside the admin, a token request before DRF has authenticated
+      it): no scope, so a query on a partner-owned model raises instead of returning every partner's
+      rows. DRF views enter the token user's scope in core.api.PartnerScopedMixin.
     """
 
     def __init__(self, get_response):
@@ -16,10 +21,9 @@ class PartnerScopeMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if request.path.startswith(self.admin_prefix):
-            # The admin is the vendor's face: it requires is_staff and sees all partners.
-            with vendor_scope():
-                return self.get_response(request)
-        partner_id = getattr(user, "partner_id", None) if user.is_authenticated else None
-        with partner_scope(partner_id):
+        with ExitStack() as stack:
+            if user.is_authenticated and getattr(user, "partner_id", None):
+                stack.enter_context(partner_scope(user.partner_id))
+            elif user.is_authenticated and user.is_staff and request.path.startswith(self.admin_prefix):
+                stack.enter_context(vendor_scope())
             return self.get_response(request)
