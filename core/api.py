@@ -2,12 +2,12 @@
 
 import json
 import re
+from contextlib import ExitStack
 
 from django.core.exceptions import PermissionDenied
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from django_scopes import scope
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import renderers, serializers
@@ -16,23 +16,29 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.converters import MAX_ID
 from core.errors import ApplicationError
+from core.tenancy import partner_scope
 
 
 class PartnerScopedMixin:
-    """Enter the caller's partner scope once DRF has authenticated the request."""
+    """Run the view inside the caller's partner scope once DRF has authenticated the request.
+
+    DRF authenticates a token inside `initial()`, after every middleware has run, so the scope is
+    entered there and held by an ExitStack that `dispatch` always closes: on success, on an error
+    rendered by the exception handler, and on one that escapes it. The permission class admits only
+    partner users, so the scope is never the filterless `partner=None`.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            self._scope_stack = stack
+            try:
+                return super().dispatch(request, *args, **kwargs)
+            finally:
+                self._scope_stack = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        partner_id = getattr(request.user, "partner_id", None)
-        self._partner_scope = scope(partner=partner_id)
-        self._partner_scope.__enter__()
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        partner_scope = getattr(self, "_partner_scope", None)
-        if partner_scope is not None:
-            partner_scope.__exit__(None, None, None)
-            self._partner_scope = None
-        return super().finalize_response(request, response, *args, **kwargs)
+        self._scope_stack.enter_context(partner_scope(request.user.partner_id))
 
     @property
     def partner(self):
