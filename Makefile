@@ -1,7 +1,7 @@
 # HWaaS Partner Portal: install, lint, test and run on a Debian 12 machine.
 #
 #   make install   system packages, uv, the Python venv (.venv) and the npm assets
-#   make lint      ruff + "no model change without a migration"
+#   make lint      ruff + "no model change without a migration" + the layers (lint-imports)
 #   make test      install, then lint + pytest against a throwaway PostgreSQL and Redis
 #                  (extra pytest arguments: make test PYTEST_ARGS="-k quotes -x")
 #   make run       install, then the dev server + Celery worker + beat on SQLite with demo data
@@ -78,6 +78,7 @@ node_modules/.installed.stamp: package-lock.json package.json
 lint: install-python
 	.venv/bin/ruff check .
 	SECRET_KEY="$${SECRET_KEY:-lint-only-not-a-secret}" .venv/bin/python manage.py makemigrations --check --dry-run
+	.venv/bin/lint-imports
 
 test: install
 	scripts/test.sh $(PYTEST_ARGS)

@@ -26,7 +26,10 @@ def account_get(*, partner: Partner, account_id: int) -> Account:
 
 
 def pbx_receiving_get(*, partner: Partner, account: Account) -> Pbx | None:
-    """The PBX devices moving to this account go to: the one with active subscriptions, on a HWaaS cycle."""
+    """The PBX devices moving to this account go to: the one with active subscriptions on a 1m, 1y or 5y cycle.
+
+    The one place that says which PBX may receive HWaaS devices (None: the account cannot receive them).
+    """
     return (
         Pbx.objects.filter(
             partner=partner, account=account, has_active_subscriptions=True, cycle__in=BillingCycle.values

@@ -28,5 +28,5 @@ urlpatterns = [
     path("quotes/", include("quotes.urls")),
     path("orders/", include("orders.urls")),
     path("billing/", include("billing.urls")),
-    path("", include("core.urls")),
+    path("", include("portal.urls")),
 ]

@@ -72,6 +72,7 @@ if [ -n "${TEST_CMD:-}" ]; then
   step bash -c "$TEST_CMD"
 else
   step .venv/bin/ruff check .
+  step .venv/bin/lint-imports
   step .venv/bin/python manage.py makemigrations --check --dry-run
   step .venv/bin/pytest "$@"
   # `make run` serves the embedded SQLite database: the suite runs there too, but for the tests of

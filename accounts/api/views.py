@@ -17,19 +17,10 @@ from accounts.api.serializers import (
     CredentialsSerializer,
     TokenSerializer,
 )
+from accounts.exceptions import InvalidCredentials, LockedOut
 from accounts.models import Account
 from accounts.selectors import account_get, account_list
 from core.api import PartnerScopedMixin, error_responses, list_error_responses
-from core.errors import ApplicationError
-
-
-class InvalidCredentials(ApplicationError):
-    default_code = "invalid_credentials"
-
-
-class LockedOut(ApplicationError):
-    status_code = 429
-    default_code = "locked_out"
 
 
 class TokenObtainThrottle(SimpleRateThrottle):

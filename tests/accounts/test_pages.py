@@ -172,10 +172,10 @@ def test_account_detail_shows_pbxs_devices_and_subscriptions(client_it, partner_
     assert "PBX-BIANCHI" in body and "PBX-OLD" in body
     assert "Active subscriptions" in body
     assert "WorkForce" in body
-    assert "1.234,50 EUR" in body  # Italian partner: 1.234,50
-    assert "1,20 EUR" in body
-    assert "25/05/2027" in body  # commitment end, dd/mm/yyyy for Italian
-    assert "01/12/2026" in body  # next billing date
+    assert "1.234,50\xa0€" in body  # Italian partner: 1.234,50 €
+    assert "1,20\xa0€" in body
+    assert "25 mag 2027" in body  # commitment end, Italian medium date
+    assert "1 dic 2026" in body  # next billing date
 
 
 def test_account_detail_details_tab(client_it, partner_it):
@@ -191,7 +191,7 @@ def test_english_partner_sees_english_dates_and_money(client, partner_uk, user_u
     factories.hwaas_device(account=account, product=factories.ProductFactory(), period_price=Decimal("1234.50"),
                            period_end=dt.date(2027, 3, 1))
     body = client.get(reverse("accounts:detail", args=[account.pk])).content.decode()
-    assert "1,234.50 GBP" in body
+    assert "£1,234.50" in body
     assert "1 Mar 2027" in body
 
 

@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from accounts import demo
 from accounts.models import Account, Partner, Pbx, User
-from accounts.portfolio import write
 from billing.models import CapexPrice, HwaasPrice, Subscription
 from devices.models import CustodyEvent, Device, Product
+from portfolio import demo, write
 from tests import factories
 
 MODELS = [Partner, User, Product, HwaasPrice, CapexPrice, Account, Pbx, Device, Subscription, CustodyEvent]

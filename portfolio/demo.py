@@ -16,9 +16,9 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from accounts.portfolio import ImportReport, portfolio_import
-from accounts.portfolio.write import Progress
 from core.calendar import add_months
+from portfolio.services import portfolio_import
+from portfolio.write import ImportReport, Progress
 
 DEMO_TODAY = dt.date(2026, 11, 25)  # the worked example's confirmation day: periods are laid around it
 DEMO_PASSWORD = "demo-pass-2026"

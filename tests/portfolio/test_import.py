@@ -11,9 +11,10 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 
 from accounts.models import Account, Partner, Pbx, User
-from accounts.portfolio import PortfolioInvalid, portfolio_import
 from billing.models import CapexPrice, HwaasPrice, Subscription
 from devices.models import CustodyEvent, Device, Product
+from portfolio.exceptions import PortfolioInvalid
+from portfolio.services import portfolio_import
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "portfolio.json"
 TODAY = dt.date(2026, 11, 25)
@@ -343,3 +344,19 @@ def test_command_refuses_invalid_json(tmp_path):
     path.write_text('{"partners": [')
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("import_portfolio", str(path))
+
+
+def test_a_bad_file_is_refused_with_the_portfolio_invalid_code():
+    # given the example with one device whose MAC repeats the first device's
+    data = example()
+    data["devices"][-1]["mac"] = data["devices"][0]["mac"]
+
+    # when it is imported
+    with pytest.raises(PortfolioInvalid) as caught:
+        portfolio_import(data=data, today=TODAY)
+
+    # then the error carries the portfolio's code, its message counts the errors and lists them in extra
+    error = caught.value
+    assert (error.code, error.status_code) == ("portfolio_invalid", 400)
+    assert error.message == "1 error(s) in the portfolio; nothing was imported"
+    assert error.extra == {"errors": error.errors} and len(error.errors) == 1

@@ -3,9 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEFAULT_DEVICES, demo_load
-from accounts.portfolio import PortfolioInvalid
 from core.tenancy import vendor_scope
+from portfolio.demo import DEFAULT_DEVICES, demo_load
+from portfolio.exceptions import PortfolioInvalid
 
 
 class ProgressBar:

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from accounts.portfolio import PortfolioInvalid, portfolio_import
 from core.tenancy import vendor_scope
+from portfolio.exceptions import PortfolioInvalid
+from portfolio.services import portfolio_import
 
 
 class Command(BaseCommand):

@@ -11,22 +11,12 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.portfolio.plan import TOP_LEVEL_ORDER, Plan
-from accounts.portfolio.validate import PortfolioValidator
-from accounts.portfolio.write import ImportReport, Progress, portfolio_write
-from core.errors import ApplicationError
+from portfolio.exceptions import PortfolioInvalid
+from portfolio.plan import TOP_LEVEL_ORDER, Plan
+from portfolio.validate import PortfolioValidator
+from portfolio.write import ImportReport, Progress, portfolio_write
 
-__all__ = ["ImportReport", "PortfolioInvalid", "portfolio_import", "portfolio_validate"]
-
-
-class PortfolioInvalid(ApplicationError):
-    """The file has errors; `errors` lists every one as `$.json.path: message`."""
-
-    default_code = "portfolio_invalid"
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} error(s) in the portfolio; nothing was imported", extra={"errors": errors})
-        self.errors = errors
+__all__ = ["ImportReport", "portfolio_import", "portfolio_validate"]
 
 
 def portfolio_validate(*, data: Any, today: dt.date | None = None) -> Plan:

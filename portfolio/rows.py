@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.portfolio.fields import CYCLE_MONTHS, CYCLES, MISSING, OWNERSHIPS, ROLES, Reader
-from accounts.portfolio.plan import AccountKey, AccountRow, DeviceRow, PartnerRow, PbxRow, ProductRow, Stored, UserRow
 from core.calendar import add_months
+from portfolio.fields import CYCLE_MONTHS, CYCLES, MISSING, OWNERSHIPS, ROLES, Reader
+from portfolio.plan import AccountKey, AccountRow, DeviceRow, PartnerRow, PbxRow, ProductRow, Stored, UserRow
 
 
 def _given(**values: Any) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Account, Partner, Pbx, User
-from accounts.portfolio.fields import MISSING
-from accounts.portfolio.plan import (
+from billing.models import CapexPrice, HwaasPrice, Subscription, SubscriptionStatus
+from devices.models import Device, Ownership, Product
+from portfolio.fields import MISSING
+from portfolio.plan import (
     TOP_LEVEL,
     AccountKey,
     DeviceRow,
@@ -20,9 +22,7 @@ from accounts.portfolio.plan import (
     in_chunks,
     light_rows,
 )
-from accounts.portfolio.rows import PortfolioRowReader
-from billing.models import CapexPrice, HwaasPrice, Subscription, SubscriptionStatus
-from devices.models import Device, Ownership, Product
+from portfolio.rows import PortfolioRowReader
 
 
 class PortfolioValidator(PortfolioRowReader):

@@ -11,10 +11,10 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from accounts.models import Account, Partner, Pbx, User
-from accounts.portfolio.fields import MISSING
-from accounts.portfolio.plan import Plan
 from billing.models import CapexPrice, HwaasPrice, Subscription, SubscriptionStatus
 from devices.models import CustodyEvent, CustodyReason, Device, Product
+from portfolio.fields import MISSING
+from portfolio.plan import Plan
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 BATCH_SIZE = 2000
