@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from accounts.models import Partner, User, UserRole
-from billing.pdf import format_date
-from core.money import format_money
+from billing.pdf import snapshot_locale
+from core.locale import format_date, format_money
 
 
 def credit_note_recipients(*, partner: Partner) -> list[str]:
@@ -25,8 +25,9 @@ def credit_note_email_build(*, snapshot: dict, recipients: list[str], pdf: bytes
     """Subject, a short body with the figures, and the PDF attached."""
     language = snapshot.get("language", "en")
     number = snapshot["number"]
-    total = format_money(Decimal(snapshot["total"]), snapshot["currency"], locale=language)
-    issue_date = format_date(snapshot["issue_date"], language=language)
+    with snapshot_locale(snapshot):
+        total = format_money(Decimal(snapshot["total"]), snapshot["currency"])
+        issue_date = format_date(snapshot["issue_date"])
     vendor = settings.VENDOR["name"]
     if language.startswith("it"):
         subject = f"{vendor}: nota di credito {number}"

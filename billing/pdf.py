@@ -4,17 +4,15 @@ Everything printed comes from the snapshot stored at issue time, never from live
 document rendered again years later reads exactly as the one first sent.
 """
 
-import datetime as dt
 import hashlib
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from core.money import format_money
-
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from core.locale import format_date, format_money, format_percent, use_locale
 
 # Labels in the partner's language; English is the fallback for any other language.
 _LABELS = {
@@ -28,7 +26,7 @@ _LABELS = {
         "order": "Order",
         "quote": "Quote",
         "reason": "Reason",
-        "reason_order_change": "Order change (order_change): HWaaS devices transferred to another account",
+        "reason_order_change": "Order change: HWaaS devices transferred to another account",
         "conversion_date": "Conversion date",
         "serial": "Serial",
         "product": "Product",
@@ -55,7 +53,7 @@ _LABELS = {
         "order": "Ordine",
         "quote": "Offerta",
         "reason": "Causale",
-        "reason_order_change": "Order change (order_change): dispositivi HWaaS trasferiti ad altro cliente",
+        "reason_order_change": "Modifica d'ordine: dispositivi HWaaS trasferiti ad altro cliente",
         "conversion_date": "Data di conversione",
         "serial": "Seriale",
         "product": "Prodotto",
@@ -75,40 +73,29 @@ _LABELS = {
 }
 
 
-def format_date(day: dt.date | str, *, language: str) -> str:
-    """02/12/2026 for Italian partners, 2 Dec 2026 for English ones."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    if language.startswith("it"):
-        return day.strftime("%d/%m/%Y")
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+def snapshot_locale(snapshot: dict[str, Any]) -> AbstractContextManager:
+    """Enter the locale of the partner the note was issued to, as its snapshot recorded it.
 
-
-def format_percent(rate: Decimal | str, *, language: str) -> str:
-    text = f"{Decimal(rate).normalize():f}"
-    if language.startswith("it"):
-        text = text.replace(".", ",")
-    return f"{text}%"
+    The snapshot, not the live partner, so a note rendered again reads as the one first sent.
+    """
+    return use_locale(snapshot.get("language") or "en", (snapshot.get("partner") or {}).get("country"))
 
 
 def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """Display strings for the template, formatted in the partner's conventions."""
+    """Display strings for the template, formatted in the partner's conventions (call inside its locale)."""
     language = snapshot.get("language", "en")
     currency = snapshot["currency"]
 
     def money(value: str) -> str:
-        return format_money(Decimal(value), currency, locale=language)
-
-    def date(value: str) -> str:
-        return format_date(value, language=language)
+        return format_money(Decimal(value), currency)
 
     lines = [
         {
             "serial": line["serial"],
             "product_name": line["product_name"],
-            "period_start": date(line["period_start"]),
-            "period_end": date(line["period_end"]),
-            "credited_from": date(line["credited_from"]),
+            "period_start": format_date(line["period_start"]),
+            "period_end": format_date(line["period_end"]),
+            "credited_from": format_date(line["credited_from"]),
             "days": f"{line['credited_days']} / {line['period_days']}",
             "period_price": money(line["period_price"]),
             "amount": money(line["amount"]),
@@ -119,18 +106,19 @@ def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
         "s": snapshot,
         "t": _LABELS["it" if language.startswith("it") else "en"],
         "language": "it" if language.startswith("it") else "en",
-        "issue_date": date(snapshot["issue_date"]),
-        "conversion_date": date(snapshot["conversion_date"]),
+        "issue_date": format_date(snapshot["issue_date"]),
+        "conversion_date": format_date(snapshot["conversion_date"]),
         "lines": lines,
         "net": money(snapshot["net"]),
         "tax": money(snapshot["tax"]),
         "total": money(snapshot["total"]),
-        "tax_rate": format_percent(snapshot["tax_rate"], language=language),
+        "tax_rate": format_percent(snapshot["tax_rate"]),
     }
 
 
 def credit_note_html(snapshot: dict[str, Any]) -> str:
-    return render_to_string("pdf/credit_note.html", credit_note_context(snapshot))
+    with snapshot_locale(snapshot):
+        return render_to_string("pdf/credit_note.html", credit_note_context(snapshot))
 
 
 def credit_note_render(snapshot: dict[str, Any]) -> bytes:

@@ -39,16 +39,3 @@ def currency_field(**kwargs) -> models.CharField:
     kwargs.setdefault("max_length", 3)
     return models.CharField(**kwargs)
 
-
-def format_money(amount: Decimal, currency: str, *, locale: str = "en") -> str:
-    """Format for display: 1.234,56 EUR for Italian partners, 1,234.56 GBP for British ones."""
-    q = quantize(amount)
-    sign = "-" if q < 0 else ""
-    whole, frac = f"{abs(q):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    if locale.startswith("it") or locale.startswith("de") or locale.startswith("fr"):
-        return f"{sign}{'.'.join(groups)},{frac} {currency}"
-    return f"{sign}{','.join(groups)}.{frac} {currency}"

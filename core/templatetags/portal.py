@@ -1,26 +1,18 @@
 """Template helpers shared by every partner page: money, dates, badges, sortable headers.
 
-Money and dates follow the partner's language (Partner.language). Filters cannot see the
-template context, so the language lives in a context variable that `core.views.partner_required`
-sets at the start of every partner request (`use_partner_language`); it defaults to English.
+Money and dates follow the locale of the response (`core.locale`): the partner's for partner
+pages (PartnerLocaleMiddleware), the quote's partner on the signing page, the default otherwise.
 """
 
 import datetime as dt
-from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
 from django.template import Library
-from django.utils import timezone
 from django.utils.html import format_html_join
 
-from core.money import format_money
+from core.locale import format_date, format_money
 
 register = Library()
-
-_language: ContextVar[str] = ContextVar("portal_language", default="en")
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-DAY_FIRST_LANGUAGES = ("it", "de", "fr", "es", "pt", "nl")
 
 # Status value → SLDS badge modifier; anything unknown is a plain grey badge.
 BADGE_THEMES = {
@@ -43,40 +35,26 @@ BADGE_THEMES = {
 }
 
 
-def use_partner_language(language: str | None) -> None:
-    """Format money and dates for this language for the rest of the request."""
-    _language.set((language or "en").lower())
-
-
-def current_language() -> str:
-    return _language.get()
-
-
 @register.filter
 def money(amount, currency: str = "") -> str:
-    """`{{ amount|money:currency }}` → 1.234,56 EUR (Italian partner) or 1,234.56 GBP (British one)."""
+    """`{{ amount|money:currency }}` → 1.234,56 € (Italian partner) or £1,234.56 (British one)."""
     if amount is None or amount == "":
         return "—"
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
     except (InvalidOperation, ValueError):
         return str(amount)
-    return format_money(value, currency or "", locale=current_language()).strip()
+    return format_money(value, currency or "")
 
 
 @register.filter
 def pdate(value) -> str:
-    """`{{ date|pdate }}` → 25/11/2026 for day-first languages, 25 Nov 2026 for English."""
+    """`{{ date|pdate }}` → 25 nov 2026 (Italian partner) or 25 Nov 2026 (British one)."""
     if value in (None, ""):
         return "—"
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
     if not isinstance(value, dt.date):
         return str(value)
-    if current_language().startswith(DAY_FIRST_LANGUAGES):
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return format_date(value)
 
 
 @register.filter
