@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key for a POST, Stripe's way: the first response is kept and replayed."""
+    """A client's Idempotency-Key for a POST, Stripe's way: the first response is kept and replayed.
+
+    Kept 24 hours from `created_at` (core.idempotency); `locked_at` is when the request now running
+    under the key claimed it, so a claim left by a process that died can be taken over.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
@@ -12,6 +17,7 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    locked_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -6,85 +6,18 @@ GET /api/v1/credit-notes/{id}/pdf/        application/pdf; 409 `credit_note_pdf_
                                           is scheduled or its PDF is still being rendered (retry later)
 """
 
-
 from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, renderers, serializers
+from rest_framework import generics, renderers
 from rest_framework.views import APIView
 
-from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
+from billing.api.serializers import CreditNoteFilterSerializer, CreditNoteSerializer
+from billing.exceptions import CreditNotePdfNotReady
+from billing.models import CreditNote, CreditNoteStatus
 from billing.selectors import credit_note_get, credit_note_list
-from core.api import (
-    IdField,
-    PartnerScopedMixin,
-    PdfRenderer,
-    QueryParamsSerializer,
-    error_responses,
-    list_error_responses,
-)
-from core.errors import Conflict
-
-
-class CreditNoteLineSerializer(serializers.ModelSerializer):
-    """One moved device's credit with the inputs that produced it."""
-
-    class Meta:
-        model = CreditNoteLine
-        fields = [
-            "device",
-            "serial",
-            "product_name",
-            "period_start",
-            "period_end",
-            "credited_from",
-            "credited_days",
-            "period_days",
-            "period_price",
-            "amount",
-        ]
-        read_only_fields = fields
-
-
-class CreditNoteSerializer(serializers.ModelSerializer):
-    """A credit note to the partner: scheduled (due date), issued (number, PDF) or void."""
-
-    lines = CreditNoteLineSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = CreditNote
-        fields = [
-            "id",
-            "number",
-            "status",
-            "giving_account",
-            "order",
-            "reason",
-            "currency",
-            "net",
-            "tax",
-            "total",
-            "tax_rate",
-            "conversion_date",
-            "due_date",
-            "issue_date",
-            "issued_at",
-            "lines",
-        ]
-        read_only_fields = fields
-
-
-class CreditNoteFilterSerializer(QueryParamsSerializer):
-    account = IdField(required=False, help_text="Id of the giving account.")
-    status = serializers.ChoiceField(choices=CreditNoteStatus.choices, required=False)
-    order = IdField(required=False, help_text="Id of the order.")
-    date_from = serializers.DateField(
-        required=False, help_text="Issue date (due date while scheduled) on or after this day."
-    )
-    date_to = serializers.DateField(
-        required=False, help_text="Issue date (due date while scheduled) on or before this day."
-    )
+from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
 
 
 @extend_schema(
@@ -120,10 +53,6 @@ class CreditNoteDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         return credit_note_get(partner=self.partner, credit_note_id=self.kwargs["id"])
-
-
-class CreditNotePdfNotReady(Conflict):
-    default_code = "credit_note_pdf_not_ready"
 
 
 @extend_schema(
