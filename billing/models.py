@@ -204,9 +204,9 @@ class CreditNote(FSMModelMixin, models.Model):
     def issue(self) -> None:
         """Numbering, amounts and snapshot are set by billing.services before this transition."""
 
-    @transition(
-        field=status, source=[CreditNoteStatus.SCHEDULED, CreditNoteStatus.ISSUED], target=CreditNoteStatus.VOID
-    )
+    # Only an issued note is voided (staff void it and issue a corrected one): a scheduled note has no
+    # number yet (credit_note_issued_has_number) and is corrected before it is issued.
+    @transition(field=status, source=CreditNoteStatus.ISSUED, target=CreditNoteStatus.VOID)
     def void(self) -> None:
         pass
 

@@ -2,13 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_fsm import can_proceed
 
-from core.money import ZERO
 from core.views import is_table_refresh, paginate, partner_required
 from orders.models import OrderStatus
 from orders.selectors import order_get, order_list
-
-STATUS_PATH = [OrderStatus.DRAFT, OrderStatus.CONFIRMED]
+from quotes.totals import lines_net
 
 
 @partner_required
@@ -41,8 +40,9 @@ def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
         "nav": "orders",
         "order": order,
         "lines": lines,
-        "total": sum((line.unit_price * line.quantity for line in lines), ZERO),
+        "total": lines_net(lines=lines),
         "path_steps": _path_steps(order.status),
-        "can_confirm": order.status == OrderStatus.DRAFT,
+        # The Confirm Order button is offered exactly when the order's state machine allows `confirm`.
+        "can_confirm": can_proceed(order.confirm),
     }
     return render(request, "orders/order_detail.html", context)

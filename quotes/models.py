@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin, can_proceed, transition
 from django_scopes import ScopedManager
 
 from accounts.models import Account, BillingCycle, Partner, Pbx
@@ -11,6 +11,7 @@ from core.money import MoneyField
 from core.storage import private_storage
 from devices.models import Ownership, Product
 from projects.models import Project
+from quotes.totals import line_amount
 
 
 class QuoteStage(models.TextChoices):
@@ -70,6 +71,14 @@ class Quote(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft's lines may change: Submit Proposal (`present`) freezes them, so a quote is
+        editable exactly while the state machine still allows submitting it."""
+        return can_proceed(self.present)
+
+    # The transitions below are the one list of allowed moves: services, pages, buttons and the API
+    # ask them (`can_proceed`) instead of listing stages.
     @transition(field=stage, source=QuoteStage.DRAFT, target=QuoteStage.PRESENTED)
     def present(self) -> None:
         pass
@@ -121,7 +130,7 @@ class QuoteLine(models.Model):
 
     @property
     def line_total(self):
-        return self.unit_price * self.quantity
+        return line_amount(unit_price=self.unit_price, quantity=self.quantity)
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"

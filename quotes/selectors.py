@@ -1,30 +1,28 @@
 """Reads a partner (or a customer holding a signing link) can trigger about quotes."""
 
 import datetime as dt
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django_fsm import can_proceed
 
 from accounts.models import Partner
-from core.money import ZERO, quantize
-from quotes.exceptions import SigningLinkGone, SigningLinkInvalid
+from core.clock import partner_today
+from core.money import ZERO
+from quotes.exceptions import QuoteErrorCode, SigningLinkGone, SigningLinkInvalid
 from quotes.models import Quote, QuoteLine, QuoteStage, QuoteTransition
-from quotes.signing import SigningClaim
+from quotes.signing import SigningClaim, signing_url
 
 QUOTE_ORDERINGS = {"number", "-number", "created_at", "-created_at", "account__name", "-account__name",
                    "stage", "-stage", "total", "-total"}
 
+# Documents exist from Submit Proposal on: the proposal PDF of the presented version, kept once accepted.
+DOCUMENT_STAGES = (QuoteStage.PRESENTED, QuoteStage.ACCEPTED)
+
+# quotes.totals.line_amount in SQL, so that the list can sort by total; a test holds the two equal.
 _LINE_TOTAL = ExpressionWrapper(F("lines__unit_price") * F("lines__quantity"),
                                 output_field=DecimalField(max_digits=18, decimal_places=2))
-
-
-def partner_today(*, partner: Partner) -> dt.date:
-    """Today in the partner's own time zone (validity dates are the partner's dates)."""
-    return timezone.localdate(timezone=ZoneInfo(partner.timezone))
 
 
 def quote_list(
@@ -73,14 +71,24 @@ def quote_get(*, partner: Partner, quote_id: int) -> Quote:
     return get_object_or_404(quote_detail_qs(partner_id=partner.pk), pk=quote_id)
 
 
-def quote_total(*, quote: Quote) -> Decimal:
-    """Sum of the line totals (each line already in cents, so the sum is exact)."""
-    return quantize(sum((line.unit_price * line.quantity for line in quote.lines.all()), ZERO))
-
-
 def quote_proposal_ready(*, quote: Quote) -> bool:
     """The PDF of the quote's current version exists."""
     return bool(quote.proposal_pdf) and quote.proposal_pdf_version == quote.version
+
+
+def quote_proposal_expected(*, quote: Quote) -> bool:
+    """The quote has been submitted, so its proposal PDF exists or is being rendered."""
+    return quote.stage in DOCUMENT_STAGES
+
+
+def quote_awaits_customer(*, quote: Quote) -> bool:
+    """The customer may still answer: signing accepts the quote, so the FSM's `accept` decides."""
+    return can_proceed(quote.accept)
+
+
+def quote_signing_url(*, quote: Quote) -> str | None:
+    """The customer's signing link while they may still answer (none before or after)."""
+    return signing_url(quote=quote) if quote_awaits_customer(quote=quote) else None
 
 
 def quote_signable_check(*, quote: Quote, claim: SigningClaim, today: dt.date) -> None:
@@ -89,18 +97,18 @@ def quote_signable_check(*, quote: Quote, claim: SigningClaim, today: dt.date) -
         raise SigningLinkInvalid("This signing link is not valid.")
     if quote.version != claim.version:
         raise SigningLinkGone("This proposal has been revised since the link was sent. Ask for the new link.",
-                              code="signing_link_revised")
+                              code=QuoteErrorCode.SIGNING_LINK_REVISED)
     if quote.stage == QuoteStage.ACCEPTED:
         raise SigningLinkGone("This proposal has already been accepted. Nothing more to do.",
-                              code="signing_link_used")
+                              code=QuoteErrorCode.SIGNING_LINK_USED)
     if quote.stage == QuoteStage.REJECTED:
-        raise SigningLinkGone("This proposal has been declined.", code="signing_link_used")
+        raise SigningLinkGone("This proposal has been declined.", code=QuoteErrorCode.SIGNING_LINK_USED)
     if quote.stage == QuoteStage.EXPIRED or (
         quote.stage == QuoteStage.PRESENTED and quote.valid_until is not None and quote.valid_until < today
     ):
-        raise SigningLinkGone("This proposal has expired. Ask for a new one.", code="signing_link_expired")
-    if quote.stage != QuoteStage.PRESENTED:
-        raise SigningLinkGone("This proposal is no longer open for signature.", code="signing_link_closed")
+        raise SigningLinkGone("This proposal has expired. Ask for a new one.", code=QuoteErrorCode.SIGNING_LINK_EXPIRED)
+    if not quote_awaits_customer(quote=quote):
+        raise SigningLinkGone("This proposal is no longer open for signature.", code=QuoteErrorCode.SIGNING_LINK_CLOSED)
 
 
 def quote_signable_get(*, claim: SigningClaim) -> Quote:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from quotes.exceptions import SigningLinkGone, SigningLinkInvalid
+from quotes.exceptions import QuoteErrorCode, SigningLinkGone, SigningLinkInvalid
 from quotes.models import Quote
 
 SALT = "quotes.signing-link"
@@ -52,7 +52,7 @@ def signing_token_read(*, token: str) -> SigningClaim:
         payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=settings.SIGNING_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise SigningLinkGone("This signing link has expired. Ask your partner for a new one.",
-                              code="signing_link_expired") from exc
+                              code=QuoteErrorCode.SIGNING_LINK_EXPIRED) from exc
     except signing.BadSignature as exc:
         raise SigningLinkInvalid("This signing link is not valid. Check that it was copied completely.") from exc
     try:

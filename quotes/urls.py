@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quotes import views
+from quotes import signing_views, views
 
 app_name = "quotes"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("<id:quote_id>/proposal.pdf", views.quote_proposal_pdf_view, name="proposal_pdf"),
     path("<id:quote_id>/signed.pdf", views.quote_signed_pdf_view, name="signed_pdf"),
     # The customer's pages: public, authorised by the signed token alone.
-    path("sign/<str:token>/", views.sign_view, name="sign"),
-    path("sign/<str:token>/decline/", views.sign_decline_view, name="sign_decline"),
-    path("sign/<str:token>/proposal.pdf", views.sign_pdf_view, name="sign_pdf"),
+    path("sign/<str:token>/", signing_views.sign_view, name="sign"),
+    path("sign/<str:token>/decline/", signing_views.sign_decline_view, name="sign_decline"),
+    path("sign/<str:token>/proposal.pdf", signing_views.sign_pdf_view, name="sign_pdf"),
 ]

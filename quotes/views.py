@@ -1,20 +1,31 @@
-"""Partner pages for quotes, and the customer's public signing page (no login, token only)."""
+"""Partner pages for quotes (the customer's public signing page is quotes.signing_views).
+
+Which stage buttons a page offers is asked of the quote's state machine (`can_proceed`), never
+written here: the FSM in quotes.models is the one list of allowed moves.
+"""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from core.errors import ApplicationError
-from core.tenancy import partner_scope
 from core.views import is_table_refresh, paginate, partner_required
 from projects.selectors import project_get
 from quotes import services
-from quotes.forms import DeclineForm, QuoteFilterForm, QuoteHeaderForm, QuoteLineFormSet, SignForm
+from quotes.downloads import pdf_response
+from quotes.forms import QuoteFilterForm, QuoteHeaderForm, QuoteLineFormSet
 from quotes.models import Quote, QuoteStage
-from quotes.selectors import quote_get, quote_list, quote_proposal_ready, quote_signable_get, quote_total
-from quotes.signing import signing_token_read, signing_url
+from quotes.selectors import (
+    quote_awaits_customer,
+    quote_get,
+    quote_list,
+    quote_proposal_expected,
+    quote_proposal_ready,
+    quote_signing_url,
+)
+from quotes.totals import quote_totals
 
 STAGE_PATH = [QuoteStage.DRAFT, QuoteStage.PRESENTED, QuoteStage.ACCEPTED]
 LINE_PREFIX = "lines"
@@ -48,24 +59,29 @@ def _path_steps(quote: Quote) -> list[dict]:
 
 
 def _detail_context(quote: Quote) -> dict:
-    stage = quote.stage
+    ready = quote_proposal_ready(quote=quote)
+    preparing = quote_proposal_expected(quote=quote) and not ready
     return {
         "nav": "quotes",
         "quote": quote,
         "lines": list(quote.lines.all()),
-        "total": quote_total(quote=quote),
+        "total": quote_totals(quote=quote).net,
         "path_steps": _path_steps(quote),
         "timeline": list(quote.transitions.all()),
         "order": getattr(quote, "order", None),
         "signature": getattr(quote, "signature", None),
-        "proposal_ready": quote_proposal_ready(quote=quote),
-        "signing_url": signing_url(quote=quote) if stage == QuoteStage.PRESENTED else "",
-        "can_edit": stage == QuoteStage.DRAFT,
-        "can_submit": stage == QuoteStage.DRAFT,
-        "can_accept": stage == QuoteStage.PRESENTED,
-        "can_revise": stage == QuoteStage.PRESENTED,
-        "can_reject": stage == QuoteStage.PRESENTED,
-        "can_cancel": stage in (QuoteStage.DRAFT, QuoteStage.PRESENTED),
+        "proposal_ready": ready,
+        "proposal_preparing": preparing,
+        # htmx polls the PDF box only while the customer may still open the proposal.
+        "proposal_polling": preparing and quote_awaits_customer(quote=quote),
+        "signing_url": quote_signing_url(quote=quote) or "",
+        "can_edit": quote.is_editable,
+        # One button per FSM transition, shown exactly when the state machine allows it.
+        "can_submit": can_proceed(quote.present),
+        "can_accept": can_proceed(quote.accept),
+        "can_revise": can_proceed(quote.revise),
+        "can_reject": can_proceed(quote.reject),
+        "can_cancel": can_proceed(quote.cancel),
     }
 
 
@@ -87,7 +103,7 @@ def quote_proposal_pdf_view(request: HttpRequest, quote_id: int) -> FileResponse
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
     if not quote.proposal_pdf:
         raise Http404("The proposal PDF is not ready yet.")
-    return _pdf_response(quote.proposal_pdf, f"{quote.number}.pdf", download=request.GET.get("download") == "1")
+    return pdf_response(quote.proposal_pdf, f"{quote.number}.pdf", download=request.GET.get("download") == "1")
 
 
 @partner_required
@@ -95,14 +111,7 @@ def quote_signed_pdf_view(request: HttpRequest, quote_id: int) -> FileResponse:
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
     if not quote.signed_pdf:
         raise Http404("The signed copy is not ready yet.")
-    return _pdf_response(quote.signed_pdf, f"{quote.number}-signed.pdf", download=request.GET.get("download") == "1")
-
-
-def _pdf_response(field_file, filename: str, *, download: bool) -> FileResponse:
-    response = FileResponse(field_file.open("rb"), content_type="application/pdf", as_attachment=download,
-                            filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(quote.signed_pdf, f"{quote.number}-signed.pdf", download=request.GET.get("download") == "1")
 
 
 # --- create and edit lines ---------------------------------------------------------------------------------------
@@ -189,7 +198,7 @@ def _lines_page(request: HttpRequest, *, project, quote: Quote | None) -> HttpRe
         "header": header,
         "formset": formset,
         "lines": list(quote.lines.all()) if quote else [],
-        "total": quote_total(quote=quote) if quote else None,
+        "total": quote_totals(quote=quote).net if quote else None,
     }
     return render(request, "quotes/quote_form.html", context)
 
@@ -203,7 +212,7 @@ def quote_create_view(request: HttpRequest, project_id: int) -> HttpResponse:
 @partner_required
 def quote_edit_view(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
-    if quote.stage != QuoteStage.DRAFT:
+    if not quote.is_editable:
         messages.error(request, f"Quote {quote.number} is {quote.get_stage_display().lower()}: "
                                 "only a draft quote can be edited. Revise it first.")
         return redirect("quotes:detail", quote_id=quote.pk)
@@ -265,82 +274,3 @@ def quote_revise_view(request: HttpRequest, quote_id: int) -> HttpResponse:
 @partner_required
 def quote_cancel_view(request: HttpRequest, quote_id: int) -> HttpResponse:
     return _transition(request, quote_id, "cancel")
-
-
-# --- the customer's signing page (public) --------------------------------------------------------------------------
-
-
-def _link_problem(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return render(request, "quotes/sign_problem.html", {"problem": exc}, status=exc.status_code)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def sign_view(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the proposal to the customer; on POST sign it (name + 'I accept')."""
-    try:
-        claim = signing_token_read(token=token)
-    except ApplicationError as exc:
-        return _link_problem(request, exc)
-    # The customer has no login: the verified token names the partner, so its scope is opened here.
-    with partner_scope(claim.partner_id):
-        try:
-            quote = quote_signable_get(claim=claim)
-        except ApplicationError as exc:
-            return _link_problem(request, exc)
-        ready = quote_proposal_ready(quote=quote)
-        form = SignForm(initial={"pdf_sha256": quote.proposal_pdf_sha256})
-        if request.method == "POST" and ready:
-            form = SignForm(request.POST)
-            if form.is_valid():
-                try:
-                    signed = services.quote_sign(
-                        token=token, signer_name=form.cleaned_data["signer_name"], ip_address=_client_ip(request),
-                        user_agent=request.headers.get("User-Agent", ""),
-                        pdf_sha256=form.cleaned_data["pdf_sha256"],
-                    )
-                except ApplicationError as exc:
-                    if exc.status_code == 410 or exc.code.startswith("signing_link"):
-                        return _link_problem(request, exc)
-                    form.add_error(None, exc.message)
-                else:
-                    return render(request, "quotes/sign_done.html", {
-                        "quote": signed, "accepted": True, "signer_name": form.cleaned_data["signer_name"],
-                    })
-        context = {
-            "quote": quote, "lines": list(quote.lines.all()), "total": quote_total(quote=quote), "ready": ready,
-            "form": form, "decline_form": DeclineForm(), "token": token,
-            "pdf_url": reverse("quotes:sign_pdf", kwargs={"token": token}),
-        }
-        return render(request, "quotes/sign.html", context)
-
-
-@require_POST
-def sign_decline_view(request: HttpRequest, token: str) -> HttpResponse:
-    form = DeclineForm(request.POST)
-    name = form.cleaned_data["signer_name"] if form.is_valid() else ""
-    try:
-        quote = services.quote_decline(token=token, signer_name=name, ip_address=_client_ip(request),
-                                       user_agent=request.headers.get("User-Agent", ""))
-    except ApplicationError as exc:
-        return _link_problem(request, exc)
-    return render(request, "quotes/sign_done.html", {"quote": quote, "accepted": False})
-
-
-def sign_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The proposal PDF, authorised by the signing link itself."""
-    try:
-        claim = signing_token_read(token=token)
-    except ApplicationError as exc:
-        return _link_problem(request, exc)
-    # The customer has no login: the verified token names the partner, so its scope is opened here.
-    with partner_scope(claim.partner_id):
-        try:
-            quote = quote_signable_get(claim=claim)
-        except ApplicationError as exc:
-            return _link_problem(request, exc)
-        if not quote_proposal_ready(quote=quote):
-            raise Http404("The proposal PDF is not ready yet.")
-        return _pdf_response(quote.proposal_pdf, f"{quote.number}.pdf", download=False)

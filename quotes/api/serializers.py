@@ -1,19 +1,16 @@
 """Quotes over REST v1: input serializers for lines, output serializers for quotes and their timeline."""
 
-from decimal import Decimal
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
 from core.api import IdField, QueryParamsSerializer
-from core.money import quantize
 from devices.models import Ownership, Product
 from quotes.models import AdditionalConfiguration, Quote, QuoteLine, QuoteStage, QuoteTransition
-from quotes.selectors import QUOTE_ORDERINGS, quote_proposal_ready
+from quotes.selectors import QUOTE_ORDERINGS, quote_proposal_ready, quote_signing_url
 from quotes.services.lines import QUANTITY_MAX, QUANTITY_MIN
-from quotes.signing import signing_url
+from quotes.totals import line_amount, quote_totals
 
 
 class SkuField(serializers.SlugRelatedField):
@@ -57,7 +54,7 @@ class QuoteLineSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_line_total(self, line: QuoteLine) -> str:
-        return str(quantize(line.unit_price * line.quantity))
+        return str(line_amount(unit_price=line.unit_price, quantity=line.quantity))
 
 
 class QuoteTransitionSerializer(serializers.ModelSerializer):
@@ -112,12 +109,12 @@ class QuoteSerializer(QuoteListSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=2))
     def get_total(self, quote: Quote) -> str:
-        return str(quantize(sum((line.unit_price * line.quantity for line in quote.lines.all()), Decimal("0"))))
+        return str(quote_totals(quote=quote).net)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_signing_url(self, quote: Quote) -> str | None:
         """The customer's signing link while the quote is presented."""
-        return signing_url(quote=quote) if quote.stage == QuoteStage.PRESENTED else None
+        return quote_signing_url(quote=quote)
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
-from core.errors import Conflict
 from projects.selectors import project_get
 from quotes import services
 from quotes.api.serializers import (
@@ -20,6 +19,7 @@ from quotes.api.serializers import (
     QuoteSerializer,
     QuoteUpdateInputSerializer,
 )
+from quotes.exceptions import QuotePdfNotReady
 from quotes.models import Quote
 from quotes.selectors import quote_get, quote_list, quote_proposal_ready
 
@@ -143,10 +143,6 @@ class QuoteCancelApi(_QuoteTransitionApi):
     @extend_schema(operation_id="quotes_cancel", request=None, responses=_TRANSITION_RESPONSES)
     def post(self, request, id: int):
         return self.move(request, id, services.quote_cancel)
-
-
-class QuotePdfNotReady(Conflict):
-    default_code = "quote_pdf_not_ready"
 
 
 _PDF_RESPONSES = {

@@ -1,4 +1,4 @@
-"""Helpers shared by the quote services: locking, recording a transition, after-commit publishing."""
+"""Helpers shared by the quote services: locking, checking the actor, recording a transition."""
 
 import logging
 
@@ -7,10 +7,8 @@ from django_fsm import can_proceed
 from accounts.models import User
 from core.errors import NotFound, TransitionNotAllowed
 from quotes.models import Quote, QuoteStage, QuoteTransition, TransitionMethod
-from quotes.selectors import partner_today
 
-__all__ = ["check_actor", "logger", "method_for", "partner_today", "publish_safely", "quote_lock",
-           "transition_apply"]
+__all__ = ["check_actor", "logger", "method_for", "quote_lock", "transition_apply"]
 
 logger = logging.getLogger("quotes")
 
@@ -63,11 +61,3 @@ def transition_apply(*, quote: Quote, name: str, by: User | None, method: str, n
     return QuoteTransition.objects.create(
         quote=quote, from_stage=from_stage, to_stage=quote.stage, method=method, by=by, note=note[:255]
     )
-
-
-def publish_safely(task, *args) -> None:
-    """Publish a task; a broker that is down is logged, never raised: the sweep catches up."""
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.exception("could not publish %s%r; the periodic sweep will pick it up", task.name, args)

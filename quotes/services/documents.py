@@ -12,16 +12,18 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from quotes.models import Quote, QuoteSignature, QuoteStage
+from core.tenancy import partner_scope, vendor_scope
+from quotes.models import Quote, QuoteSignature
 from quotes.pdf import proposal_pdf_render, signed_copy_pdf_render
-from quotes.selectors import quote_detail_qs
+from quotes.selectors import DOCUMENT_STAGES, quote_detail_qs
 from quotes.services.common import logger, quote_lock
-
-DOCUMENT_STAGES = (QuoteStage.PRESENTED, QuoteStage.ACCEPTED)
 
 
 def quote_proposal_render(*, quote_id: int, version: int) -> bool:
-    """Render and store the proposal PDF of this quote version; False when there was nothing to do."""
+    """Render and store the proposal PDF of this quote version; False when there was nothing to do.
+
+    The caller opens the quote's partner scope (quotes.tasks does).
+    """
     quote = Quote.objects.filter(pk=quote_id).select_related("partner").first()
     if quote is None or quote.version != version or quote.proposal_pdf_version == version:
         return False
@@ -41,7 +43,8 @@ def quote_proposal_render(*, quote_id: int, version: int) -> bool:
 
 
 def quote_signed_copy_render(*, quote_id: int) -> bool:
-    """Render and store the signed copy of an accepted quote; False when there was nothing to do."""
+    """Render and store the signed copy of an accepted quote; False when there was nothing to do (the caller
+    opens the quote's partner scope)."""
     quote = Quote.objects.filter(pk=quote_id).first()
     if quote is None or quote.signed_pdf:
         return False
@@ -62,30 +65,35 @@ def quote_signed_copy_render(*, quote_id: int) -> bool:
 def quote_documents_render_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> int:
     """The sweep: render proposals and signed copies a lost task message left missing.
 
-    Runs across partners; the caller opens the scope. Documents younger than `older_than` are left
-    to the task that is presumably rendering them right now.
+    Documents younger than `older_than` are left to the task that is presumably rendering them
+    right now.
     """
     cutoff = timezone.now() - older_than
     rendered = 0
-    proposals = (
-        Quote.objects.filter(stage__in=DOCUMENT_STAGES, presented_at__lt=cutoff)
-        .filter(Q(proposal_pdf_version__isnull=True) | ~Q(proposal_pdf_version=F("version")))
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    for quote_id, version in list(proposals):
+    # The sweep works for every partner: read the work list unscoped on purpose, then render each
+    # quote inside its own partner's scope, as a request of that partner would.
+    with vendor_scope():
+        proposals = list(
+            Quote.objects.filter(stage__in=DOCUMENT_STAGES, presented_at__lt=cutoff)
+            .filter(Q(proposal_pdf_version__isnull=True) | ~Q(proposal_pdf_version=F("version")))
+            .order_by("pk")
+            .values_list("pk", "partner_id", "version")
+        )
+        signed = list(
+            QuoteSignature.objects.filter(signed_at__lt=cutoff, quote__signed_pdf="")
+            .order_by("quote_id")
+            .values_list("quote_id", "quote__partner_id")
+        )
+    for quote_id, partner_id, version in proposals:
         try:
-            rendered += quote_proposal_render(quote_id=quote_id, version=version)
+            with partner_scope(partner_id):
+                rendered += quote_proposal_render(quote_id=quote_id, version=version)
         except Exception:
             logger.exception("proposal of quote %s v%s could not be rendered", quote_id, version)
-    signed = (
-        QuoteSignature.objects.filter(signed_at__lt=cutoff, quote__signed_pdf="")
-        .order_by("quote_id")
-        .values_list("quote_id", flat=True)
-    )
-    for quote_id in list(signed):
+    for quote_id, partner_id in signed:
         try:
-            rendered += quote_signed_copy_render(quote_id=quote_id)
+            with partner_scope(partner_id):
+                rendered += quote_signed_copy_render(quote_id=quote_id)
         except Exception:
             logger.exception("signed copy of quote %s could not be rendered", quote_id)
     return rendered

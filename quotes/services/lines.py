@@ -5,18 +5,22 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Partner, Pbx, User
 from accounts.selectors import pbx_receiving_get
 from billing.models import CapexPrice, HwaasPrice
 from core.errors import NotFound
-from core.sequences import sequence_next
+from core.numbering import document_number_next
 from devices.models import Ownership, Product
 from projects.exceptions import ProjectClosed
 from projects.models import Project, ProjectStatus
-from quotes.exceptions import AdditionalConfigurationUnsupported, QuoteLineInvalid, QuoteNotEditable
-from quotes.models import AdditionalConfiguration, Quote, QuoteLine, QuoteStage
+from quotes.exceptions import (
+    AdditionalConfigurationUnsupported,
+    QuoteErrorCode,
+    QuoteLineInvalid,
+    QuoteNotEditable,
+)
+from quotes.models import AdditionalConfiguration, Quote, QuoteLine
 from quotes.services.common import quote_lock
 
 QUANTITY_MIN = 1
@@ -29,7 +33,7 @@ class LineInput(TypedDict):
     ownership: str
 
 
-def _line_error(message: str, *, index: int, field: str, code: str) -> QuoteLineInvalid:
+def _line_error(message: str, *, index: int, field: str, code: QuoteErrorCode) -> QuoteLineInvalid:
     return QuoteLineInvalid(
         message, code=code, extra={"line": index, "field": field, "fields": {f"lines.{index}.{field}": [message]}}
     )
@@ -41,17 +45,18 @@ def _priced_lines(*, partner: Partner, pbx: Pbx | None, lines: Sequence[LineInpu
         product, quantity, ownership = line.get("product"), line.get("quantity"), line.get("ownership")
         if not isinstance(product, Product) or not product.is_active:
             raise _line_error("Choose a product from the catalogue.", index=index, field="product",
-                              code="product_unknown")
+                              code=QuoteErrorCode.PRODUCT_UNKNOWN)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not QUANTITY_MIN <= quantity <= QUANTITY_MAX:
             raise _line_error(f"Quantity must be a whole number from {QUANTITY_MIN} to {QUANTITY_MAX}.",
-                              index=index, field="quantity", code="quantity_out_of_range")
+                              index=index, field="quantity", code=QuoteErrorCode.QUANTITY_OUT_OF_RANGE)
         if ownership not in Ownership.values:
             raise _line_error("Ownership must be HWaaS or CAPEX.", index=index, field="ownership",
-                              code="ownership_unknown")
+                              code=QuoteErrorCode.OWNERSHIP_UNKNOWN)
         if ownership == Ownership.HWAAS and pbx is None:
             raise _line_error(
                 "This account has no PBX on a monthly, yearly or five-yearly licence with active subscriptions, "
-                "so it cannot receive HWaaS devices.", index=index, field="ownership", code="no_eligible_pbx")
+                "so it cannot receive HWaaS devices.", index=index, field="ownership",
+                code=QuoteErrorCode.NO_ELIGIBLE_PBX)
 
     product_ids = {line["product"].pk for line in lines}
     hwaas_prices: dict[int, Decimal] = {}
@@ -74,13 +79,13 @@ def _priced_lines(*, partner: Partner, pbx: Pbx | None, lines: Sequence[LineInpu
             if price is None:
                 raise _line_error(
                     f"{product.name} has no HWaaS price for the {pbx.get_cycle_display().lower()} variant in "
-                    f"{partner.currency}.", index=index, field="product", code="price_missing")
+                    f"{partner.currency}.", index=index, field="product", code=QuoteErrorCode.PRICE_MISSING)
         else:
             price = capex_prices.get(product.pk)
             cycle = ""
             if price is None:
                 raise _line_error(f"{product.name} has no CAPEX price in {partner.currency}.",
-                                  index=index, field="product", code="price_missing")
+                                  index=index, field="product", code=QuoteErrorCode.PRICE_MISSING)
         priced.append(QuoteLine(product=product, quantity=line["quantity"], ownership=ownership, cycle=cycle,
                                 unit_price=price, currency=partner.currency))
     return priced
@@ -103,8 +108,7 @@ def quote_create(
     partner = project.partner
     pbx = pbx_receiving_get(partner=partner, account=project.account)
     priced = _priced_lines(partner=partner, pbx=pbx, lines=lines)
-    year = timezone.now().year
-    number = f"Q-{year}-{sequence_next(key=f'Q-{year}'):06d}"
+    number = document_number_next(prefix="Q", partner=partner)
     quote = Quote.objects.create(
         partner=partner, project=project, account=project.account, pbx=pbx, number=number,
         additional_configuration=additional_configuration, currency=partner.currency, created_by=user,
@@ -121,7 +125,7 @@ def quote_lines_replace(*, user: User, quote: Quote, lines: Sequence[LineInput])
     if user.partner_id != quote.partner_id:
         raise NotFound("Quote not found.")
     locked = quote_lock(quote_id=quote.pk)
-    if locked.stage != QuoteStage.DRAFT:
+    if not locked.is_editable:
         raise QuoteNotEditable(
             f"Quote {locked.number} is {locked.get_stage_display().lower()}: only a draft quote can be edited.",
             extra={"stage": locked.stage},

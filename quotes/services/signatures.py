@@ -3,12 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ApplicationError
+from core.clock import partner_today
+from core.tasks import publish_on_commit
 from core.tenancy import partner_scope
-from quotes.exceptions import ProposalChanged, ProposalNotReady, SigningLinkInvalid
+from quotes.exceptions import ProposalChanged, ProposalNotReady, SignerNameRequired, SigningLinkInvalid
 from quotes.models import Quote, QuoteSignature, TransitionMethod
 from quotes.selectors import quote_proposal_ready, quote_signable_check
-from quotes.services.common import partner_today, publish_safely, quote_lock, transition_apply
+from quotes.services.common import quote_lock, transition_apply
 from quotes.services.stages import quote_accept_locked
 from quotes.signing import SigningClaim, signing_token_read
 
@@ -33,8 +34,8 @@ def quote_sign(
 
     signer_name = (signer_name or "").strip()
     if not signer_name:
-        raise ApplicationError("Type your full name to sign.", code="signer_name_required",
-                               extra={"fields": {"signer_name": ["Type your full name to sign."]}})
+        raise SignerNameRequired("Type your full name to sign.",
+                                 extra={"fields": {"signer_name": ["Type your full name to sign."]}})
     claim = signing_token_read(token=token)
     # The customer has no login: the verified token names the partner, so its scope is opened here.
     with partner_scope(claim.partner_id), transaction.atomic():
@@ -50,8 +51,7 @@ def quote_sign(
             ip_address=ip_address or None, user_agent=(user_agent or "")[:USER_AGENT_MAX],
             pdf_sha256=quote.proposal_pdf_sha256,
         )
-        quote_id = quote.pk
-        transaction.on_commit(lambda: publish_safely(tasks.render_signed_pdf, quote_id))
+        publish_on_commit(tasks.render_signed_pdf, quote.pk)
     return quote
 
 

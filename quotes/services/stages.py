@@ -13,17 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Partner, User
+from core.clock import partner_today
+from core.tasks import publish_on_commit
 from quotes.exceptions import QuoteEmpty
 from quotes.models import Quote, QuoteStage, TransitionMethod
-from quotes.services.common import (
-    check_actor,
-    logger,
-    method_for,
-    partner_today,
-    publish_safely,
-    quote_lock,
-    transition_apply,
-)
+from quotes.services.common import check_actor, logger, method_for, quote_lock, transition_apply
 from quotes.signing import signing_url
 
 
@@ -48,11 +42,11 @@ def quote_submit(*, user: User, quote: Quote) -> Quote:
     method = method_for(user=user, default=TransitionMethod.PARTNER)
     transition_apply(quote=locked, name="present", by=user, method=method)
     locked.presented_at = timezone.now()
-    locked.valid_until = partner_today(partner=locked.partner) + dt.timedelta(days=settings.QUOTE_VALIDITY_DAYS)
+    valid_from = partner_today(locked.partner, at=locked.presented_at)
+    locked.valid_until = valid_from + dt.timedelta(days=settings.QUOTE_VALIDITY_DAYS)
     locked.save(update_fields=["stage", "presented_at", "valid_until", "updated_at"])
 
-    quote_id, version = locked.pk, locked.version
-    transaction.on_commit(lambda: publish_safely(tasks.render_proposal_pdf, quote_id, version))
+    publish_on_commit(tasks.render_proposal_pdf, locked.pk, locked.version)
     recipient = locked.account.contact_email
     if recipient:
         body = render_to_string("quotes/email/signing_link.txt", {
@@ -119,16 +113,16 @@ def quote_cancel(*, user: User, quote: Quote) -> Quote:
     return locked
 
 
-def quotes_expire_due(*, today: dt.date, partner: Partner | None = None) -> int:
-    """Expire every presented quote (of `partner`, or of all) whose validity ended before `today`; the
-    caller opens the scope.
+def quotes_expire_due(*, partner: Partner) -> int:
+    """Expire the partner's presented quotes whose validity ended before its own today; the caller opens
+    the scope.
 
-    Each quote is expired in its own transaction after re-reading it under lock, so a quote
-    accepted a moment ago is left alone.
+    A quote is valid through its valid_until date on the partner's calendar. Each quote is expired
+    in its own transaction after re-reading it under lock, so a quote accepted a moment ago is left
+    alone.
     """
-    due = Quote.objects.filter(stage=QuoteStage.PRESENTED, valid_until__lt=today)
-    if partner is not None:
-        due = due.filter(partner=partner)
+    today = partner_today(partner)
+    due = Quote.objects.filter(partner=partner, stage=QuoteStage.PRESENTED, valid_until__lt=today)
     due_ids = list(due.order_by("pk").values_list("pk", flat=True))
     expired = 0
     for quote_id in due_ids:

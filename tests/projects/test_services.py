@@ -1,10 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.http import Http404
 
 from core.errors import NotFound
 from projects.models import Project
 from projects.selectors import project_get, project_list
-from projects.services import project_create_change_order
+from projects.services import project_close, project_create_change_order
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,46 @@ def test_selectors_hold_only_the_partners_projects(user_it, partner_it, partner_
     assert list(project_list(partner=partner_it)) == [mine]
     with pytest.raises(Http404):
         project_get(partner=partner_it, project_id=theirs.pk)
+
+
+# --- closing: the project's change is booked once an order is confirmed ----------------------------------------
+
+
+def test_closing_an_open_project_records_when(user_it, partner_it):
+    # given an open project
+    project = project_create_change_order(user=user_it, account=factories.AccountFactory(partner=partner_it))
+    at = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+
+    # when it is closed at the confirmation's time
+    project_close(project=project, at=at)
+
+    # then it is closed, with that time, and takes no new quote
+    project.refresh_from_db()
+    assert (project.status, project.closed_at) == ("closed", at)
+
+
+def test_closing_a_closed_project_keeps_its_first_closing_time(user_it, partner_it):
+    # given a project closed by its first confirmed order
+    project = project_create_change_order(user=user_it, account=factories.AccountFactory(partner=partner_it))
+    first = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+    project_close(project=project, at=first)
+
+    # when a later order of the same project is confirmed (the stale copy still says open)
+    project_close(project=project, at=first + dt.timedelta(days=3))
+
+    # then nothing changes: it stays closed since the first confirmation
+    project.refresh_from_db()
+    assert (project.status, project.closed_at) == ("closed", first)
+
+
+def test_a_closed_project_takes_no_new_quote(user_it, partner_it):
+    from projects.exceptions import ProjectClosed
+    from quotes.services import quote_create
+
+    catalogue = factories.change_order_catalogue(currency="EUR")
+    project = project_create_change_order(user=user_it, account=factories.receiving_account(partner=partner_it))
+    project_close(project=project)
+    project.refresh_from_db()
+    with pytest.raises(ProjectClosed):
+        quote_create(user=user_it, project=project, additional_configuration="additional_items",
+                     lines=[{"product": catalogue["WF"], "quantity": 1, "ownership": "hwaas"}])

@@ -30,7 +30,7 @@ def test_create_quote_page_saves_priced_lines(client_it, project, catalogue):
     quote = Quote.objects.get()
     assert response.status_code == 302 and response.url == reverse("quotes:detail", args=[quote.pk])
     detail = client_it.get(response.url).content.decode()
-    assert "353,00 EUR" in detail and "24,00 EUR" in detail and "Submit Proposal" in detail
+    assert "353,00\xa0€" in detail and "24,00\xa0€" in detail and "Submit Proposal" in detail
 
 
 def test_add_another_line_rerenders_with_one_more_row_and_saves_nothing(client_it, project, catalogue):
@@ -146,7 +146,7 @@ def test_quote_list_query_count_is_constant(client_it, user_it, project, catalog
 def test_signing_page_shows_the_proposal_and_signs(client, presented_quote, django_capture_on_commit_callbacks):
     url = signing_path(quote=presented_quote)
     page = client.get(url).content.decode()
-    assert presented_quote.number in page and "I accept this proposal" in page and "353,00 EUR" in page
+    assert presented_quote.number in page and "I accept this proposal" in page and "353,00\xa0€" in page
     pdf = client.get(reverse("quotes:sign_pdf", args=[signing_token_make(quote=presented_quote)]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     with django_capture_on_commit_callbacks(execute=True):

@@ -20,9 +20,9 @@ def _text(field_file) -> str:
 def test_the_proposal_holds_the_number_each_line_and_the_total(presented_quote):
     text = _text(presented_quote.proposal_pdf)
     assert presented_quote.number in text
-    assert "WorkForce" in text and "WF-1M" in text and "24,00 EUR" in text and "6,00 EUR" in text
-    assert "Vision" in text and "VIS" in text and "329,00 EUR" in text
-    assert "353,00 EUR" in text
+    assert "WorkForce" in text and "WF-1M" in text and "24,00\xa0€" in text and "6,00\xa0€" in text
+    assert "Vision" in text and "VIS" in text and "329,00\xa0€" in text
+    assert "353,00\xa0€" in text
     assert "Bianchi SpA" in text
     assert presented_quote.valid_until.strftime("%Y-%m-%d") in text
 

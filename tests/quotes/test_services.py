@@ -1,17 +1,20 @@
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 
 from core.errors import NotFound, TransitionNotAllowed
+from core.tenancy import vendor_scope
 from orders.models import Order
 from orders.services.create import order_create_from_quote
 from quotes import services
 from quotes.exceptions import QuoteEmpty, QuoteLineInvalid, QuoteNotEditable
 from quotes.models import Quote, QuoteStage, QuoteTransition
-from quotes.selectors import quote_total
+from quotes.totals import quote_totals
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,7 @@ def test_create_prices_hwaas_on_the_receiving_pbx_cycle_and_capex_at_the_capex_p
     ]
     assert draft_quote.stage == QuoteStage.DRAFT
     assert draft_quote.currency == "EUR"
-    assert quote_total(quote=draft_quote) == Decimal("353.00")
+    assert quote_totals(quote=draft_quote).net == Decimal("353.00")
     assert draft_quote.number.startswith(f"Q-{dt.date.today().year}-")
     assert len(draft_quote.number) == len("Q-2026-000001")
 
@@ -268,8 +271,14 @@ def test_vendor_staff_transitions_are_recorded_as_staff(presented_quote):
 
 def test_expire_due_quotes_only_after_their_validity(user_it, presented_quote, draft_quote):
     quote = Quote.objects.get(pk=presented_quote.pk)
-    assert services.quotes_expire_due(today=quote.valid_until) == 0
-    assert services.quotes_expire_due(today=quote.valid_until + dt.timedelta(days=1)) == 1
+    rome = ZoneInfo("Europe/Rome")
+    # when the expiry runs at 23:59 in Rome on the last day of validity, nothing expires
+    with time_machine.travel(dt.datetime.combine(quote.valid_until, dt.time(23, 59), tzinfo=rome)):
+        assert services.quotes_expire_due(partner=quote.partner) == 0
+    # when it runs at 00:01 in Rome the next day (still the last day in UTC), the quote expires
+    next_day = quote.valid_until + dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(next_day, dt.time(0, 1), tzinfo=rome)):
+        assert services.quotes_expire_due(partner=quote.partner) == 1
     quote.refresh_from_db()
     assert quote.stage == QuoteStage.EXPIRED
     assert _stages(quote)[-1] == ("presented", "expired", "system")
@@ -286,29 +295,29 @@ def test_expire_task_runs_the_service(presented_quote):
     assert Quote.objects.get(pk=presented_quote.pk).stage == QuoteStage.EXPIRED
 
 
-def test_expiry_follows_each_partners_own_calendar(monkeypatch, user_it, presented_quote):
-    from django.utils import timezone
+def test_expiry_follows_each_partners_own_calendar(user_it, presented_quote):
+    # Two partners: set-up and checks run across them as vendor staff; the job opens its own scopes.
+    with vendor_scope():
+        from quotes.tasks import expire_quotes
 
-    from quotes.tasks import expire_quotes
+        # given a quote valid through 2026-12-01 of an Italian partner, and the same for a partner in Auckland
+        Quote.objects.filter(pk=presented_quote.pk).update(valid_until=dt.date(2026, 12, 1))
+        kiwi = factories.PartnerFactory(code="nz-demo", country="NZ", currency="NZD", timezone="Pacific/Auckland")
+        account = factories.AccountFactory(partner=kiwi, name="Harbour Ltd")
+        project = factories.ProjectFactory(partner=kiwi, account=account,
+                                           created_by=factories.UserFactory(partner=kiwi, username="nz-admin"))
+        nz_quote = Quote.objects.create(partner=kiwi, project=project, account=account, number="Q-NZ-000001",
+                                        currency="NZD", created_by=project.created_by, valid_until=dt.date(2026, 12, 1))
+        Quote.objects.filter(pk=nz_quote.pk).update(stage=QuoteStage.PRESENTED)
 
-    # given a quote valid through 2026-12-01 of an Italian partner, and the same for a partner in Auckland
-    Quote.objects.filter(pk=presented_quote.pk).update(valid_until=dt.date(2026, 12, 1))
-    kiwi = factories.PartnerFactory(code="nz-demo", country="NZ", currency="NZD", timezone="Pacific/Auckland")
-    account = factories.AccountFactory(partner=kiwi, name="Harbour Ltd")
-    project = factories.ProjectFactory(partner=kiwi, account=account,
-                                       created_by=factories.UserFactory(partner=kiwi, username="nz-admin"))
-    nz_quote = Quote.objects.create(partner=kiwi, project=project, account=account, number="Q-NZ-000001",
-                                    currency="NZD", created_by=project.created_by, valid_until=dt.date(2026, 12, 1))
-    Quote.objects.filter(pk=nz_quote.pk).update(stage=QuoteStage.PRESENTED)
+        # when the expiry job runs at noon UTC on 2026-12-02 (13:00 in Rome, 01:00 on the 3rd in Auckland)...
+        with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)):
+            assert expire_quotes.delay().get() == 2
+        # ...but at noon UTC on 2026-12-01 (13:00 in Rome, 01:00 on the 2nd in Auckland) only Auckland is past it
+        Quote.objects.filter(pk__in=[presented_quote.pk, nz_quote.pk]).update(stage=QuoteStage.PRESENTED)
 
-    # when the expiry job runs at noon UTC on 2026-12-02 (13:00 in Rome, 01:00 on the 3rd in Auckland)...
-    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))
-    assert expire_quotes.delay().get() == 2
-    # ...but at noon UTC on 2026-12-01 (13:00 in Rome, 01:00 on the 2nd in Auckland) only Auckland is past it
-    Quote.objects.filter(pk__in=[presented_quote.pk, nz_quote.pk]).update(stage=QuoteStage.PRESENTED)
-    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC))
-
-    # then each partner's quote expires when its own calendar has passed the validity
-    assert expire_quotes.delay().get() == 1
-    assert Quote.objects.get(pk=nz_quote.pk).stage == QuoteStage.EXPIRED
-    assert Quote.objects.get(pk=presented_quote.pk).stage == QuoteStage.PRESENTED
+        # then each partner's quote expires when its own calendar has passed the validity
+        with time_machine.travel(dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)):
+            assert expire_quotes.delay().get() == 1
+        assert Quote.objects.get(pk=nz_quote.pk).stage == QuoteStage.EXPIRED
+        assert Quote.objects.get(pk=presented_quote.pk).stage == QuoteStage.PRESENTED
