@@ -1,15 +1,33 @@
 import pytest
-from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
+from core.tenancy import partner_scope, vendor_scope
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _test_code_sees_all_partners():
-    """Test set-up and assertions run unscoped, as vendor staff would; requests made through the
-    test client still run inside the caller's partner scope (middleware / API mixin)."""
-    with scopes_disabled():
+def _partner_scope_of_the_test(request):
+    """Tests run with scopes on, as production code does.
+
+    - A test about one demo partner (it asks for `partner_it` or `partner_uk`, not both) runs inside that
+      partner's scope, as a request of that partner does.
+    - A test of both partners sets up and checks rows across them as vendor staff would (`vendor_scope`):
+      it exists to show that one partner's requests never reach the other's rows, and those requests
+      still run inside their own partner's scope (the middleware and the API mixin re-enter it).
+    - Any other test opens the scope it needs where it acts; a query it forgets to scope raises.
+    Factories write set-up rows unscoped (see tests/factories.py); nothing else does.
+    """
+    names = set(request.fixturenames)
+    wanted = [name for name in ("partner_it", "partner_uk") if name in names]
+    if len(wanted) == 2:
+        with vendor_scope():
+            yield
+        return
+    if not wanted:
+        yield
+        return
+    partner = request.getfixturevalue(wanted[0])
+    with partner_scope(partner.pk):
         yield
 
 

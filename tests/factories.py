@@ -4,12 +4,28 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from factory.django import DjangoModelFactory
+from django_scopes import scopes_disabled
+from factory.django import DjangoModelFactory as _DjangoModelFactory
 
 from accounts.models import Account, Partner, Pbx, User
 from billing.models import CapexPrice, HwaasPrice, Subscription
 from core.calendar import add_months
 from devices.models import CustodyEvent, Device, Product
+
+
+class DjangoModelFactory(_DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+    @classmethod
+    def _get_or_create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._get_or_create(model_class, *args, **kwargs)
 
 
 class PartnerFactory(DjangoModelFactory):
