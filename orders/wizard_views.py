@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import BillingCycle, Pbx
+from accounts.models import Pbx
+from accounts.selectors import pbx_receiving_get
 from billing.models import Subscription, SubscriptionStatus
 from core.errors import ApplicationError, NotFound
 from core.views import paginate, partner_required
 from devices.models import Device, Ownership
 from orders.exceptions import OrderNotDraft, WizardStepNotAllowed
 from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
+from orders.rules import PickedDevice, UnselectedLine, cannot_receive_hwaas, fills_by_kind, pbx_needed
 from orders.services.wizard import (
     order_wizard_confirm,
     order_wizard_get_or_start,
@@ -33,7 +35,12 @@ from orders.services.wizard import (
     order_wizard_toggle_line,
     order_wizard_toggle_transfer,
 )
-from orders.transfer_selectors import TRANSFERABLE_ORDERINGS, order_for_confirm_get, transferable_devices
+from orders.transfer_selectors import (
+    TRANSFERABLE_ORDERINGS,
+    order_for_confirm_get,
+    picked_devices_get,
+    transferable_devices,
+)
 from orders.wizard_forms import PbxStepForm
 
 STEP_URLS = {WizardStep.PBX: "orders:confirm", WizardStep.DEVICES: "orders:confirm_devices",
@@ -104,11 +111,10 @@ def _base_context(order: Order, wizard: OrderWizard, step: int) -> dict:
 # --- screen 1: the receiving PBX and the PO number -----------------------------------------------------------
 
 
-def _receiving_pbxs(order: Order) -> tuple[list[Pbx], list[Pbx]]:
-    """The receiving account's PBXs, and among them those that may receive HWaaS devices."""
+def _receiving_pbxs(order: Order) -> tuple[list[Pbx], Pbx | None]:
+    """The receiving account's PBXs, and the one that may receive HWaaS devices (the selector says which)."""
     pbxs = list(Pbx.objects.filter(partner=order.partner, account=order.account).order_by("serial"))
-    eligible = [p for p in pbxs if p.has_active_subscriptions and p.cycle in BillingCycle.values]
-    return pbxs, eligible
+    return pbxs, pbx_receiving_get(partner=order.partner, account=order.account)
 
 
 @partner_required
@@ -119,10 +125,12 @@ def step_pbx(request: HttpRequest, order_id: int) -> HttpResponse:
         wizard = order_wizard_get_or_start(order=order, user=request.user)
     except ApplicationError as error:
         return _refused(request, order, error, back_to=WizardStep.PBX)
-    pbxs, eligible = _receiving_pbxs(order)
+    pbxs, receiving = _receiving_pbxs(order)
+    eligible = [receiving] if receiving else []
     lines = list(OrderLine.objects.filter(order=order).select_related("product").order_by("id"))
-    needs_pbx = any(line.ownership == Ownership.HWAAS for line in lines)
-    initial_pbx = wizard.pbx_id or (eligible[0].pk if eligible else None)
+    needs_pbx = pbx_needed(ownerships=[line.ownership for line in lines])
+    cannot_receive = cannot_receive_hwaas(account_name=order.account.name, receiving=receiving, needs_pbx=needs_pbx)
+    initial_pbx = wizard.pbx_id or (receiving.pk if receiving else None)
     form = PbxStepForm(
         request.POST or None, pbxs=eligible,
         initial={"pbx": initial_pbx, "po_number": wizard.po_number},
@@ -144,7 +152,7 @@ def step_pbx(request: HttpRequest, order_id: int) -> HttpResponse:
         "pbxs": pbxs,
         "eligible_ids": {p.pk for p in eligible},
         "needs_pbx": needs_pbx,
-        "cannot_receive": needs_pbx and not eligible,
+        "cannot_receive": cannot_receive.message if cannot_receive else "",
         "lines": lines,
         "page_error": page_error,
     }
@@ -154,23 +162,19 @@ def step_pbx(request: HttpRequest, order_id: int) -> HttpResponse:
 # --- screen 2: lines with their tick, Transfer OPEX / assign CAPEX ---------------------------------------------
 
 
-def _line_fills(lines: list[OrderLine], wizard: OrderWizard) -> list[dict]:
-    """The running count per unselected line: "WorkForce: 3 of 4 picked" (one query for the picked devices)."""
+def _line_fills(order: Order, lines: list[OrderLine], wizard: OrderWizard) -> list[dict]:
+    """The running count per product and ownership: "WorkForce: 3 of 4 picked" (one query for the picks)."""
     unselected = [line for line in lines if line.pk in set(wizard.unselected_lines)]
-    picked = list(Device.objects.filter(pk__in=wizard.transfers).values_list("product_id", "ownership"))
-    fills: dict[tuple[int, str], dict] = {}
-    for line in unselected:
-        key = (line.product_id, line.ownership)
-        fill = fills.setdefault(key, {"product": line.product, "ownership": line.ownership,
-                                      "tab": "capex" if line.ownership == Ownership.CAPEX else "opex",
-                                      "quantity": 0, "picked": 0})
-        fill["quantity"] += line.quantity
-    for key in picked:
-        if key in fills:
-            fills[key]["picked"] += 1
-    for fill in fills.values():
-        fill["complete"] = fill["picked"] >= fill["quantity"]
-    return sorted(fills.values(), key=lambda f: (f["tab"], f["product"].name))
+    products = {line.product_id: line.product for line in unselected}
+    picked = picked_devices_get(partner=order.partner, order=order, device_ids=wizard.transfers)
+    fills = [
+        {"product": products[fill.product_id], "ownership": fill.ownership,
+         "tab": "capex" if fill.ownership == Ownership.CAPEX else "opex",
+         "quantity": fill.quantity, "picked": fill.picked, "complete": fill.picked >= fill.quantity}
+        for fill in fills_by_kind(unselected=[UnselectedLine.of(line) for line in unselected],
+                                  picked=[PickedDevice.of(device) for device in picked])
+    ]
+    return sorted(fills, key=lambda f: (f["tab"], f["product"].name))
 
 
 def _table_state(request: HttpRequest, lines: list[OrderLine], wizard: OrderWizard) -> dict:
@@ -229,7 +233,7 @@ def _devices_context(request: HttpRequest, order: Order, wizard: OrderWizard) ->
         "lines": lines,
         "unselected_ids": unselected,
         "has_unselected": bool(unselected),
-        "fills": _line_fills(lines, wizard),
+        "fills": _line_fills(order, lines, wizard),
         "picked_ids": set(wizard.transfers),
         "picked_count": len(wizard.transfers),
         "all_products": ALL_PRODUCTS,

@@ -4,16 +4,18 @@ The same TransferPlan is what order_confirm() books, so the partner confirms exa
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts.models import Partner, Pbx
 from billing.models import Subscription
-from billing.services.scheduling import CreditNotePlan
+from billing.services.scheduling import CreditLinePlan, CreditNotePlan
 from billing.services.subscriptions import ReceivingTerms
 from devices.models import Device, Ownership
 from orders.models import Order, OrderLine
+from orders.rules import Allocation
+from quotes.totals import line_amount
 
 # --- what the summary shows (screen 3, the API preview) ------------------------------------------------------
 
@@ -86,21 +88,6 @@ class GivingAccountMoves:
 
 
 @dataclass(frozen=True)
-class CreditLinePreview:
-    device_id: int
-    serial: str
-    product_name: str
-    period_start: dt.date
-    period_end: dt.date
-    credited_from: dt.date
-    credited_days: int
-    period_days: int
-    period_price: Decimal
-    amount: Decimal
-    inside_commitment: bool
-
-
-@dataclass(frozen=True)
 class CreditNotePreview:
     giving_account_id: int
     giving_account_name: str
@@ -110,7 +97,7 @@ class CreditNotePreview:
     tax: Decimal
     total: Decimal
     due_date: dt.date
-    lines: list[CreditLinePreview]
+    lines: list[CreditLinePlan]  # what each line states (billing.lines), as the note will print it
 
 
 @dataclass(frozen=True)
@@ -149,7 +136,7 @@ class TransferPlan:
     lines: list[OrderLine]
     unselected_ids: set[int]
     devices: list[Device]  # in id order, with the holder read at validation time
-    line_of_device: dict[int, OrderLine]
+    allocation: Allocation  # which unselected line each device fills (orders.rules)
     giving: dict[int, Subscription]
     terms: dict[int, ReceivingTerms]
     credit_plans: list[CreditNotePlan]
@@ -190,13 +177,13 @@ def preview_build(plan: TransferPlan, *, po_number: str) -> OrderPreview:
                 product_id=device.product_id,
                 product_name=device.product.name,
                 ownership=device.ownership,
-                line_id=plan.line_of_device[device.pk].pk,
+                line_id=plan.allocation.line_of_device[device.pk],
                 giving_account_id=device.account_id,
                 giving_account_name=device.account.name,
                 subscription=subscriptions.get(device.pk),
             )
         )
-    picked = Counter(line.pk for line in plan.line_of_device.values())
+    picked = plan.allocation.picked_per_line
     credit_notes = [
         CreditNotePreview(
             giving_account_id=cp.giving_account.pk,
@@ -207,10 +194,7 @@ def preview_build(plan: TransferPlan, *, po_number: str) -> OrderPreview:
             tax=cp.totals.tax,
             total=cp.totals.total,
             due_date=cp.due_date,
-            lines=[
-                CreditLinePreview(**lp.printed_inputs(), inside_commitment=lp.line.inside_commitment)
-                for lp in cp.lines
-            ],
+            lines=list(cp.lines),
         )
         for cp in plan.credit_plans
     ]
@@ -226,7 +210,7 @@ def preview_build(plan: TransferPlan, *, po_number: str) -> OrderPreview:
             "Nothing is credited for these devices (still inside their 6-month commitment for their whole "
             f"paid period, or without an active subscription): {', '.join(sorted(no_credit))}."
         )
-    inside = sorted(lp.serial for cp in plan.credit_plans for lp in cp.lines if lp.line.inside_commitment)
+    inside = sorted(lp.serial for cp in plan.credit_plans for lp in cp.lines if lp.inside_commitment)
     if inside:
         warnings.append(
             "These devices are inside their 6-month commitment and are credited only from its end: "
@@ -253,7 +237,7 @@ def preview_build(plan: TransferPlan, *, po_number: str) -> OrderPreview:
                 ownership=line.ownership,
                 cycle=line.cycle,
                 unit_price=line.unit_price,
-                line_total=line.unit_price * line.quantity,
+                line_total=line_amount(unit_price=line.unit_price, quantity=line.quantity),
                 currency=line.currency,
             )
             for line in plan.lines

@@ -6,19 +6,19 @@ of forking it; once the order is confirmed every step answers `order_not_draft`.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import Pbx, User
 from core.errors import NotFound
-from devices.exceptions import DevicesUnavailable
 from devices.models import Device
 from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft, WizardStepNotAllowed
 from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
+from orders.rules import PickedDevice, UnselectedLine, pbx_needed, pick_problem, picks_fitting
 from orders.services.confirm import order_confirm, order_preview, receiving_pbx_check
 from orders.services.preview import OrderPreview
-from orders.transfer_selectors import transferable_devices
+from orders.transfer_selectors import picked_devices_get
 
 STEP_NAMES = {WizardStep.PBX: "the PBX screen", WizardStep.DEVICES: "the devices screen",
               WizardStep.SUMMARY: "the summary"}
@@ -76,8 +76,8 @@ def order_wizard_save_pbx(*, order: Order, user: User, pbx: Pbx | None, po_numbe
     order = _order_check(order=order, user=user)
     wizard = _locked(order=order)
     # The same rule as the confirmation: an order with HWaaS lines needs the receiving PBX.
-    needs_pbx = OrderLine.objects.filter(order=order, ownership="hwaas").exists()
-    receiving_pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
+    ownerships = OrderLine.objects.filter(order=order).values_list("ownership", flat=True)
+    receiving_pbx_check(order=order, pbx=pbx, needs_pbx=pbx_needed(ownerships=ownerships))
     wizard.pbx = pbx
     wizard.po_number = po_number.strip()
     wizard.step = max(wizard.step, WizardStep.DEVICES)
@@ -133,38 +133,29 @@ def order_wizard_toggle_line(*, order: Order, user: User, line: OrderLine, selec
     return wizard
 
 
-def _capacity(*, order: Order, unselected: set[int]) -> dict[tuple[int, str], int]:
-    room: dict[tuple[int, str], int] = {}
-    for line in OrderLine.objects.filter(order=order, pk__in=unselected):
-        key = (line.product_id, line.ownership)
-        room[key] = room.get(key, 0) + line.quantity
-    return room
+def _unselected(*, order: Order, line_ids: Iterable[int]) -> list[UnselectedLine]:
+    lines = OrderLine.objects.filter(order=order, pk__in=list(line_ids)).select_related("product").order_by("id")
+    return [UnselectedLine.of(line) for line in lines]
+
+
+def _picked(*, order: Order, device_ids: list[int]) -> list[PickedDevice]:
+    """The picks as orders.rules reads them, in picking order (ids no longer found are dropped)."""
+    found = {d.pk: d for d in picked_devices_get(partner=order.partner, order=order, device_ids=device_ids)}
+    return [PickedDevice.of(found[pk]) for pk in device_ids if pk in found]
 
 
 def _fitting(*, order: Order, unselected: set[int], transfers: list[int]) -> list[int]:
     """The picked devices that still fit the unselected lines, in picking order."""
-    room = _capacity(order=order, unselected=unselected)
-    kinds = dict(
-        (pk, (product_id, ownership))
-        for pk, product_id, ownership in Device.objects.filter(pk__in=transfers).values_list(
-            "pk", "product_id", "ownership"
-        )
-    )
-    kept = []
-    for pk in transfers:
-        key = kinds.get(pk)
-        if key is not None and room.get(key, 0) > 0:
-            room[key] -= 1
-            kept.append(pk)
-    return kept
+    return picks_fitting(unselected=_unselected(order=order, line_ids=unselected),
+                         picked=_picked(order=order, device_ids=transfers))
 
 
 @transaction.atomic
 def order_wizard_toggle_transfer(*, order: Order, user: User, device: Device, picked: bool) -> OrderWizard:
     """Screen 2, one row of the Transfer OPEX / assign CAPEX table picked or unpicked (htmx).
 
-    Picking is checked at once: the device must be transferable to this order, its product and
-    ownership those of an unselected line, and the count per product within the unselected quantity.
+    Picking is checked at once, by orders.rules asked about the picks so far plus this device: the
+    same rule, and the same words, as the confirmation's.
     """
     order = _order_check(order=order, user=user)
     wizard = _locked(order=order)
@@ -183,37 +174,17 @@ def order_wizard_toggle_transfer(*, order: Order, user: User, device: Device, pi
 
 
 def _pick_check(*, order: Order, wizard: OrderWizard, device: Device, others: list[int]) -> None:
-    device = Device.objects.select_related("product", "account").get(pk=device.pk)
-    room = _capacity(order=order, unselected=set(wizard.unselected_lines))
-    if not any(product_id == device.product_id for product_id, _ in room):
-        raise OrderInvalid(
-            f"No unselected line is for {device.product.name}: unselect its line to transfer devices of it.",
-            code=OrderErrorCode.PRODUCT_NOT_UNSELECTED.value, extra={"devices": [device.serial]},
-        )
-    key = (device.product_id, device.ownership)
-    if key not in room:
-        raise OrderInvalid(
-            f"{device.serial} is {device.get_ownership_display()}: it cannot fill a line of another ownership.",
-            code=OrderErrorCode.OWNERSHIP_MISMATCH.value, extra={"devices": [device.serial]},
-        )
-    if device.account_id is None:
-        raise OrderInvalid(f"{device.serial} is in partner stock, not held by a customer.",
-                           code=OrderErrorCode.DEVICE_IN_STOCK.value, extra={"devices": [device.serial]})
-    if device.account_id == order.account_id:
-        raise OrderInvalid(f"{device.serial} is already held by {order.account.name}, the receiving account.",
-                           code=OrderErrorCode.DEVICE_HELD_BY_RECEIVING_ACCOUNT.value,
-                           extra={"devices": [device.serial]})
-    if not transferable_devices(partner=order.partner, order=order, ownership=device.ownership).filter(
-        pk=device.pk
-    ).exists():
-        raise DevicesUnavailable([device.serial])
-    same_kind = Device.objects.filter(pk__in=others, product_id=device.product_id, ownership=device.ownership).count()
-    if same_kind + 1 > room[key]:
-        raise OrderInvalid(
-            f"Only {room[key]} {device.product.name} unselected: unpick a device first.",
-            code=OrderErrorCode.TOO_MANY_DEVICES.value,
-            extra={"product": device.product_id, "picked": same_kind + 1, "unselected": room[key]},
-        )
+    """Ask orders.rules about the picks plus this device, as the confirmation will ask about them all."""
+    picked = _picked(order=order, device_ids=[*others, device.pk])
+    problem = pick_problem(
+        receiving_account_id=order.account_id,
+        receiving_account_name=order.account.name,
+        unselected=_unselected(order=order, line_ids=wizard.unselected_lines),
+        picked=picked,
+        device=next(p for p in picked if p.device_id == device.pk),
+    )
+    if problem is not None:
+        raise problem.error()
 
 
 def order_wizard_summary(*, order: Order, user: User, conversion_date: dt.date | None = None) -> OrderPreview:

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import ApplicationError, NotFound
 from orders.models import OrderWizard
+from orders.services.confirm import order_confirm
 from orders.services.wizard import (
     order_wizard_confirm,
     order_wizard_get_or_start,
@@ -147,6 +148,44 @@ def test_picking_rows_is_checked_one_by_one(example, user_it, partner_uk):
     # and selecting the line again drops the picks it no longer has room for
     order_wizard_toggle_line(order=order, user=user_it, line=example.line, selected=True)
     assert wizard_state(order)[3:] == ([], [])
+
+
+def test_a_refused_pick_says_what_the_confirmation_would_say(example, user_it):
+    # given the WorkForce line unselected on screen 2
+    order = example.order
+    order_wizard_save_pbx(order=order, user=user_it, pbx=example.pbx)
+    order_wizard_toggle_line(order=order, user=user_it, line=example.line, selected=False)
+    # and a device another order (confirmed after this one was created) moved to Gialli Srl
+    gialli = factories.AccountFactory(partner=example.partner, name="Gialli Srl")
+    gialli_pbx = factories.PbxFactory(account=gialli, partner=example.partner)
+    later = factories.draft_order(account=gialli, lines=[{"product": example.workforce, "quantity": 1}])
+    moved = factories.hwaas_device(account=example.rossi, product=example.workforce)
+    order_confirm(order=later, user=user_it, pbx=gialli_pbx, unselected_lines=[later.lines.get().pk],
+                  transfers=[moved.pk], conversion_date=CONVERSION)
+    vision = factories.ProductFactory(sku="VISION", name="Vision")
+    bad = {
+        "product_not_unselected": factories.hwaas_device(account=example.rossi, product=vision),
+        "ownership_mismatch": factories.DeviceFactory(account=example.rossi, partner=example.partner,
+                                                      product=example.workforce, ownership="capex"),
+        "device_in_stock": factories.DeviceFactory(account=None, partner=example.partner,
+                                                   product=example.workforce),
+        "device_held_by_receiving_account": factories.hwaas_device(account=example.bianchi,
+                                                                   product=example.workforce),
+        "devices_unavailable": moved,
+    }
+    for code, device in bad.items():
+        # when it is picked on screen 2, and confirmed directly
+        with pytest.raises(ApplicationError) as picking:
+            order_wizard_toggle_transfer(order=order, user=user_it, device=device, picked=True)
+        with pytest.raises(ApplicationError) as confirming:
+            order_confirm(order=order, user=user_it, pbx=example.pbx, unselected_lines=[example.line.pk],
+                          transfers=[device.pk], conversion_date=CONVERSION)
+        # then both refuse it with the same code, status and words
+        assert picking.value.code == code, picking.value.message
+        assert (picking.value.code, picking.value.status_code, picking.value.message) == (
+            confirming.value.code, confirming.value.status_code, confirming.value.message
+        )
+    assert wizard_state(order)[4] == []
 
 
 def test_changing_the_devices_after_the_summary_requires_saving_screen_2_again(example, user_it):
