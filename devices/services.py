@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,9 @@ from accounts.models import Account, Pbx, User
 from devices.exceptions import DevicesUnavailable
 from devices.models import CustodyEvent, CustodyReason, Device
 
+if TYPE_CHECKING:  # orders is a higher layer: the Order type is named, never imported at run time
+    from orders.models import Order
+
 
 @transaction.atomic
 def devices_move(
@@ -20,7 +24,7 @@ def devices_move(
     account: Account,
     pbx: Pbx | None,
     moved_on: dt.date,
-    order=None,
+    order: "Order | None" = None,
     user: User | None = None,
     reason: str = CustodyReason.ORDER,
 ) -> None:

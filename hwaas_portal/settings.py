@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "projects",
     "quotes",
     "orders",
+    "portal",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.locale.PartnerLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -204,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-quotes": {"task": "quotes.tasks.expire_quotes", "schedule": 3600.0},
     # Proposal PDFs and signed copies a lost task message left unrendered (older than a minute).
     "render-missing-proposals": {"task": "quotes.tasks.render_missing_proposals", "schedule": 60.0},
+    # Idempotency-Keys are kept 24 hours (core.idempotency); older rows are deleted.
+    "purge-idempotency-keys": {"task": "core.tasks.purge_idempotency_keys", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -21,6 +21,10 @@ class OrderLineInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row is labelled "4 × WorkForce (HWaaS)": its product's name in the same query.
+        return super().get_queryset(request).select_related("product")
+
 
 @admin.action(description="Cancel draft orders")
 def cancel_orders(modeladmin, request, queryset):

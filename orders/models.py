@@ -87,7 +87,9 @@ class OrderLine(models.Model):
         return self.unit_price * self.quantity
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.product_id}"
+        # "5 × WorkForce (HWaaS)": what staff read in the admin's rows (the product's name, not its id).
+        ownership = "HWaaS" if self.ownership == Ownership.HWAAS else self.get_ownership_display()
+        return f"{self.quantity} × {self.product.name} ({ownership})"
 
 
 class OrderDeviceMove(models.Model):
@@ -112,7 +114,7 @@ class OrderDeviceMove(models.Model):
         constraints = [models.UniqueConstraint(fields=["order", "device"], name="order_move_device_once")]
 
     def __str__(self) -> str:
-        return f"{self.device_id} → {self.order_id}"
+        return f"{self.device.serial} from {self.giving_account.name}"
 
 
 class WizardStep(models.IntegerChoices):

@@ -11,21 +11,25 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from accounts.models import User
 from billing import emails, pdf
 from billing.calc import credit_note_totals
+from billing.exceptions import BillingErrorCode, CreditNoteImmutable, CreditNoteInvalid, CreditNoteNotIssuable
+from billing.lines import CreditLineInputs
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
-from core.errors import ApplicationError, NotFound, TransitionNotAllowed
+from core.clock import partner_today
+from core.errors import NotFound, TransitionNotAllowed
 from core.money import prorate
-from core.sequences import sequence_next
+from core.numbering import document_number_next
+from core.tasks import publish_on_commit
 from core.tenancy import partner_scope, vendor_scope
 
 logger = logging.getLogger(__name__)
@@ -39,24 +43,6 @@ FROZEN_FIELDS = frozenset(
 SWEEP_GRACE = dt.timedelta(minutes=2)
 # Issued notes whose email has not gone out are retried by the sweep for this long.
 EMAIL_RETRY_WINDOW = dt.timedelta(days=7)
-
-
-class CreditNoteNotIssuable(TransitionNotAllowed):
-    default_code = "credit_note_not_issuable"
-
-
-class CreditNoteInvalid(ApplicationError):
-    default_code = "credit_note_invalid"
-
-
-class CreditNoteImmutable(ApplicationError):
-    status_code = 409
-    default_code = "credit_note_immutable"
-
-
-def credit_note_partner_today(*, credit_note: CreditNote) -> dt.date:
-    """Today in the partner's time zone: the calendar year of issue and the overdue check use it."""
-    return timezone.localdate(timezone=ZoneInfo(credit_note.partner.timezone))
 
 
 def _save(note: CreditNote, *, update_fields: list[str]) -> None:
@@ -121,21 +107,7 @@ def _snapshot(*, note: CreditNote, lines: list[CreditNoteLine]) -> dict:
         "giving_account": {"id": note.giving_account_id, "name": note.giving_account.name},
         "order": {"id": order.pk, "number": order.number, "quote_number": quote.number if quote else ""},
         "replaces": note.replaces.number if note.replaces_id and note.replaces else "",
-        "lines": [
-            {
-                "device_id": line.device_id,
-                "serial": line.serial,
-                "product_name": line.product_name,
-                "period_start": line.period_start.isoformat(),
-                "period_end": line.period_end.isoformat(),
-                "credited_from": line.credited_from.isoformat(),
-                "credited_days": line.credited_days,
-                "period_days": line.period_days,
-                "period_price": str(line.period_price),
-                "amount": str(line.amount),
-            }
-            for line in lines
-        ],
+        "lines": [CreditLineInputs.stated_by(line).snapshot() for line in lines],
     }
 
 
@@ -161,11 +133,10 @@ def credit_note_number(*, credit_note_id: int) -> CreditNote:
         note.net, note.tax, note.total = credit_note_amounts(lines=lines, tax_rate=note.tax_rate)
 
         issued_at = timezone.now()
-        issue_date = timezone.localtime(issued_at, ZoneInfo(note.partner.timezone)).date()
-        # Gapless per calendar year of issue: the row lock is held until this transaction ends.
-        sequence = sequence_next(key=f"CN-{issue_date.year}")
-        note.number = f"CN-{issue_date.year}-{sequence:06d}"
-        note.issue_date = issue_date
+        # The date and the number's year are the partner's at the moment of issue; the number is gapless
+        # per year because the sequence row stays locked until this transaction ends.
+        note.number = document_number_next(prefix="CN", partner=note.partner, at=issued_at)
+        note.issue_date = partner_today(note.partner, at=issued_at)
         note.issued_at = issued_at
         note.snapshot = _snapshot(note=note, lines=lines)
         note.issue()
@@ -235,18 +206,10 @@ def credit_notes_enqueue_issue(*, credit_note_ids: list[int]) -> None:
     The broker is a shortcut, not the source of truth: the periodic sweep issues whatever a lost
     or unpublished message left scheduled.
     """
-    ids = list(credit_note_ids)
+    from billing.tasks import issue_credit_note
 
-    def publish() -> None:
-        from billing.tasks import issue_credit_note
-
-        for credit_note_id in ids:
-            try:
-                issue_credit_note.delay(credit_note_id)
-            except Exception:  # broker down, or an eager run failing: the sweep catches up
-                logger.exception("credit note %s: issue task not published; the sweep will issue it", credit_note_id)
-
-    transaction.on_commit(publish)
+    for credit_note_id in credit_note_ids:
+        publish_on_commit(issue_credit_note, credit_note_id)
 
 
 def credit_note_void(*, credit_note: CreditNote, user: User, reason: str) -> CreditNote:
@@ -256,8 +219,8 @@ def credit_note_void(*, credit_note: CreditNote, user: User, reason: str) -> Cre
         raise CreditNoteInvalid("Say why the credit note is voided.", extra={"fields": {"reason": ["Required."]}})
     with transaction.atomic():
         note = _lock(credit_note_id=credit_note.pk)
-        # Only an issued note is voided; a scheduled one has no number yet and is corrected before issue.
-        if note.status != CreditNoteStatus.ISSUED:
+        # The FSM (CreditNote.void) says which notes may be voided: only an issued one.
+        if not can_proceed(note.void):
             raise TransitionNotAllowed(f"A {note.status} credit note cannot be voided.", extra={"stage": note.status})
         note.void()
         note.voided_at = timezone.now()
@@ -275,7 +238,9 @@ def credit_note_reissue(*, credit_note: CreditNote, user: User) -> CreditNote:
         if old.status != CreditNoteStatus.VOID:
             raise TransitionNotAllowed("Only a void credit note can be reissued.", extra={"stage": old.status})
         if CreditNote.objects.filter(replaces=old).exists():
-            raise CreditNoteInvalid("This credit note was already reissued.", code="credit_note_already_reissued")
+            raise CreditNoteInvalid(
+                "This credit note was already reissued.", code=BillingErrorCode.CREDIT_NOTE_ALREADY_REISSUED.value
+            )
         lines = list(CreditNoteLine.objects.filter(credit_note=old).order_by("serial", "id"))
         _lines_check(lines=lines)
         partner = old.partner
@@ -292,24 +257,14 @@ def credit_note_reissue(*, credit_note: CreditNote, user: User) -> CreditNote:
             total=total,
             conversion_date=old.conversion_date,
             # A correction is due at once: the sweep flags it if it is still pending tomorrow.
-            due_date=credit_note_partner_today(credit_note=old),
+            due_date=partner_today(partner),
             replaces=old,
         )
         CreditNoteLine.objects.bulk_create(
             [
                 CreditNoteLine(
-                    credit_note=new,
-                    device_id=line.device_id,
-                    subscription_id=line.subscription_id,
-                    serial=line.serial,
-                    product_name=line.product_name,
-                    period_start=line.period_start,
-                    period_end=line.period_end,
-                    credited_from=line.credited_from,
-                    credited_days=line.credited_days,
-                    period_days=line.period_days,
-                    period_price=line.period_price,
-                    amount=line.amount,
+                    credit_note=new, subscription_id=line.subscription_id,
+                    **CreditLineInputs.stated_by(line).row_fields(),
                 )
                 for line in lines
             ]
@@ -337,7 +292,8 @@ def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     # The sweep works for every partner: read the work list unscoped on purpose, then do each
-    # note inside its own partner's scope, as a request of that partner would.
+    # note inside its own partner's scope, as a request of that partner would. The list is wide on purpose
+    # (due by tomorrow in UTC covers every partner's today); each note is then judged on its partner's today.
     with vendor_scope():
         scheduled = list(
             CreditNote.objects.filter(status=CreditNoteStatus.SCHEDULED)
@@ -352,7 +308,7 @@ def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
             .values_list("pk", "partner_id", "pdf", "emailed_at")
         )
     for note in scheduled:
-        today = timezone.localtime(now, ZoneInfo(note.partner.timezone)).date()
+        today = partner_today(note.partner, at=now)
         if note.created_at > now - SWEEP_GRACE and note.due_date > today:
             continue  # fresh and not due: its task is probably on the way
         if note.due_date < today:

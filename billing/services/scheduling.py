@@ -4,13 +4,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from accounts.models import Account, Partner
 from billing import calc
+from billing.lines import CreditLineInputs
 from billing.models import CreditNote, CreditNoteLine, CreditNoteReason, Subscription
 from devices.models import Device
+
+if TYPE_CHECKING:  # orders is a higher layer: the Order type is named, never imported at run time
+    from orders.models import Order
 
 
 @dataclass(frozen=True)
@@ -23,27 +28,12 @@ class CreditSource:
 
 
 @dataclass(frozen=True)
-class CreditLinePlan:
-    device_id: int
-    serial: str
-    product_name: str
-    subscription_id: int
-    line: calc.CreditLineCalc
+class CreditLinePlan(CreditLineInputs):
+    """A line the note will have: what it states, the subscription it credits, and whether the
+    6-month commitment moved its first credited day (the preview warns about it)."""
 
-    def printed_inputs(self) -> dict:
-        """What a credit line states: the device and every input of its amount (the note and its preview)."""
-        return {
-            "device_id": self.device_id,
-            "serial": self.serial,
-            "product_name": self.product_name,
-            "period_start": self.line.period_start,
-            "period_end": self.line.period_end,
-            "credited_from": self.line.credited_from,
-            "credited_days": self.line.credited_days,
-            "period_days": self.line.period_days,
-            "period_price": self.line.period_price,
-            "amount": self.line.amount,
-        }
+    subscription_id: int
+    inside_commitment: bool
 
 
 @dataclass(frozen=True)
@@ -82,13 +72,13 @@ def credit_notes_plan(
         if line is None:
             continue
         accounts[source.giving_account.pk] = source.giving_account
+        inputs = CreditLineInputs.computed(
+            device_id=source.device.pk, serial=source.device.serial, product_name=source.device.product.name,
+            credit=line,
+        )
         lines.setdefault(source.giving_account.pk, []).append(
             CreditLinePlan(
-                device_id=source.device.pk,
-                serial=source.device.serial,
-                product_name=source.device.product.name,
-                subscription_id=subscription.pk,
-                line=line,
+                **inputs.row_fields(), subscription_id=subscription.pk, inside_commitment=line.inside_commitment
             )
         )
     plans = []
@@ -103,7 +93,7 @@ def credit_notes_plan(
                 due_date=due_date,
                 lines=account_lines,
                 totals=calc.credit_note_totals(
-                    amounts=[plan.line.amount for plan in account_lines], tax_rate=partner.tax_rate
+                    amounts=[plan.amount for plan in account_lines], tax_rate=partner.tax_rate
                 ),
             )
         )
@@ -113,7 +103,7 @@ def credit_notes_plan(
 
 @transaction.atomic
 def credit_notes_schedule(
-    *, order, partner: Partner, conversion_date: dt.date, sources: Sequence[CreditSource]
+    *, order: "Order", partner: Partner, conversion_date: dt.date, sources: Sequence[CreditSource]
 ) -> list[CreditNote]:
     """Book one `scheduled` credit note per giving account of `order`, with its lines and amounts.
 
@@ -143,7 +133,7 @@ def credit_notes_schedule(
     )
     CreditNoteLine.objects.bulk_create(
         [
-            CreditNoteLine(credit_note=note, subscription_id=line_plan.subscription_id, **line_plan.printed_inputs())
+            CreditNoteLine(credit_note=note, subscription_id=line_plan.subscription_id, **line_plan.row_fields())
             for note, plan in zip(notes, plans, strict=True)
             for line_plan in plan.lines
         ]

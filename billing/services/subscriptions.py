@@ -4,15 +4,18 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from accounts.models import Account, Partner, Pbx
 from billing import calc
-from billing.exceptions import PriceMissing
+from billing.exceptions import PriceMissing, SubscriptionChanged
 from billing.models import HwaasPrice, Subscription, SubscriptionStatus
-from core.errors import Conflict
 from devices.models import Device, Product
+
+if TYPE_CHECKING:  # orders is a higher layer: the Order type is named, never imported at run time
+    from orders.models import Order
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def receiving_terms_plan(
 @transaction.atomic
 def subscriptions_realign(
     *,
-    order,
+    order: "Order",
     account: Account,
     pbx: Pbx,
     conversion_date: dt.date,
@@ -102,9 +105,7 @@ def subscriptions_realign(
             status=SubscriptionStatus.ENDED, ended_on=conversion_date
         )
         if ended != len(ending):
-            raise Conflict(
-                "A giving subscription was ended meanwhile; nothing was changed.", code="subscription_changed"
-            )
+            raise SubscriptionChanged("A giving subscription was ended meanwhile; nothing was changed.")
     created = Subscription.objects.bulk_create(
         [
             Subscription(

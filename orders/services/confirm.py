@@ -5,16 +5,15 @@ billing services' plan functions), so the summary the partner confirms is exactl
 """
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
-from django_fsm import can_proceed
 
-from accounts.models import BillingCycle, Partner, Pbx, User
+from accounts.models import Partner, Pbx, User
+from accounts.selectors import pbx_receiving_get
 from billing.services.credit_notes import credit_notes_enqueue_issue
 from billing.services.scheduling import CreditSource, credit_notes_plan, credit_notes_schedule
 from billing.services.subscriptions import (
@@ -22,14 +21,15 @@ from billing.services.subscriptions import (
     receiving_terms_plan,
     subscriptions_realign,
 )
+from core.clock import partner_today
 from core.errors import NotFound
 from devices.exceptions import DevicesUnavailable
 from devices.models import Device, Ownership
 from devices.services import devices_move
 from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft
 from orders.models import Order, OrderDeviceMove, OrderLine, OrderStatus
+from orders.rules import PickedDevice, UnselectedLine, pbx_needed, picks_allocate, receiving_pbx_problems
 from orders.services.preview import (
-    CreditLinePreview,
     CreditNotePreview,
     GivingAccountMoves,
     LineFill,
@@ -40,14 +40,15 @@ from orders.services.preview import (
     TransferPlan,
     preview_build,
 )
-from orders.transfer_selectors import moved_by_another_order_since
+from orders.transfer_selectors import moved_by_another_order_since, picked_devices_get
+from projects.services import project_close
 
 # --- shared validation and plan ---------------------------------------------------------------------------------
 
 
-def order_conversion_date(*, partner: Partner, now: dt.datetime | None = None) -> dt.date:
-    """Today in the partner's time zone: the day custody and billing change hands (our rule)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(partner.timezone)).date()
+def order_conversion_date(*, partner: Partner) -> dt.date:
+    """The day custody and billing change hands: today in the partner's time zone (our rule)."""
+    return partner_today(partner)
 
 
 def _invalid(code: OrderErrorCode, message: str, **extra) -> OrderInvalid:
@@ -55,90 +56,19 @@ def _invalid(code: OrderErrorCode, message: str, **extra) -> OrderInvalid:
 
 
 def receiving_pbx_check(*, order: Order, pbx: Pbx | None, needs_pbx: bool) -> None:
-    """The PBX devices go to must be the receiving account's one with active subscriptions on 1m/1y/5y."""
-    if pbx is not None:
-        if pbx.partner_id != order.partner_id:
-            raise NotFound("PBX not found.")
-        if pbx.account_id != order.account_id:
-            raise _invalid(
-                OrderErrorCode.PBX_NOT_RECEIVING, f"PBX {pbx.serial} does not belong to {order.account.name}.",
-                pbx=pbx.pk,
-            )
-        if not pbx.has_active_subscriptions or pbx.cycle not in BillingCycle.values:
-            raise _invalid(
-                OrderErrorCode.PBX_NOT_RECEIVING,
-                f"PBX {pbx.serial} is not the one with active subscriptions on a 1m, 1y or 5y cycle: "
-                "devices moving to this account go to that PBX.",
-                pbx=pbx.pk,
-            )
-        return
-    if not needs_pbx:
-        return
-    eligible = Pbx.objects.filter(
-        partner_id=order.partner_id, account_id=order.account_id, has_active_subscriptions=True,
-        cycle__in=BillingCycle.values,
-    ).exists()
-    if eligible:
-        raise _invalid(OrderErrorCode.PBX_REQUIRED, "Choose the PBX the devices go to.")
-    raise _invalid(
-        OrderErrorCode.NO_ELIGIBLE_PBX,
-        f"{order.account.name} has no PBX with active subscriptions on a 1m, 1y or 5y cycle, "
-        "so it cannot receive HWaaS devices.",
+    """The PBX devices go to must be the receiving account's receiving PBX (orders.rules decides, from the selector)."""
+    if pbx is not None and pbx.partner_id != order.partner_id:
+        raise NotFound("PBX not found.")
+    problems = receiving_pbx_problems(
+        account_id=order.account_id, account_name=order.account.name, pbx=pbx,
+        receiving=pbx_receiving_get(partner=order.partner, account=order.account), needs_pbx=needs_pbx,
     )
-
-
-def _allocate(
-    *, devices: list[Device], unselected: list[OrderLine]
-) -> dict[int, OrderLine]:
-    """Give each picked device an unselected line of its product and ownership, in id order."""
-    by_product: dict[int, list[OrderLine]] = defaultdict(list)
-    for line in unselected:
-        by_product[line.product_id].append(line)
-    wanted = Counter((d.product_id, d.ownership) for d in devices)
-    for (product_id, ownership), count in sorted(wanted.items()):
-        lines = by_product.get(product_id)
-        product_name = next(d.product.name for d in devices if d.product_id == product_id)
-        if not lines:
-            raise _invalid(
-                OrderErrorCode.PRODUCT_NOT_UNSELECTED,
-                f"No unselected line is for {product_name}: unselect its line to transfer devices of it.",
-                product=product_id,
-                devices=sorted(d.serial for d in devices if d.product_id == product_id),
-            )
-        capacity = sum(line.quantity for line in lines if line.ownership == ownership)
-        if capacity == 0:
-            kind = "HWaaS (OPEX)" if ownership == Ownership.HWAAS else "CAPEX"
-            raise _invalid(
-                OrderErrorCode.OWNERSHIP_MISMATCH,
-                f"{product_name}: {kind} devices cannot fill a line of another ownership "
-                "(the Transfer OPEX list takes HWaaS devices only; CAPEX devices fill CAPEX lines).",
-                product=product_id,
-                ownership=ownership,
-                devices=sorted(d.serial for d in devices if (d.product_id, d.ownership) == (product_id, ownership)),
-            )
-        if count > capacity:
-            raise _invalid(
-                OrderErrorCode.TOO_MANY_DEVICES,
-                f"{count} {product_name} devices picked but only {capacity} unselected.",
-                product=product_id,
-                ownership=ownership,
-                picked=count,
-                unselected=capacity,
-            )
-    allocation: dict[int, OrderLine] = {}
-    room = {line.pk: line.quantity for line in unselected}
-    for device in devices:
-        line = next(
-            line for line in by_product[device.product_id]
-            if line.ownership == device.ownership and room[line.pk] > 0
-        )
-        room[line.pk] -= 1
-        allocation[device.pk] = line
-    return allocation
+    if problems:
+        raise problems[0].error()
 
 
 def _moved_since_check(*, order: Order, device_ids: list[int]) -> None:
-    """Devices moved by another confirmed order since this one was created are taken (custody is the truth)."""
+    """Re-ask orders.rules' "not already moved by another order" under the lock: a race lost is a 409."""
     if not device_ids:
         return
     taken = list(
@@ -173,33 +103,23 @@ def _plan(
     duplicates = sorted(pk for pk, n in Counter(transfer_ids).items() if n > 1)
     if duplicates:
         raise _invalid(OrderErrorCode.DUPLICATE_DEVICES, "A device was picked twice.", devices=duplicates)
-    devices = list(
-        Device.objects.filter(partner=partner, pk__in=transfer_ids).select_related("product", "account").order_by("pk")
-    )
+    devices = picked_devices_get(partner=partner, order=order, device_ids=transfer_ids)
     if len(devices) != len(transfer_ids):
         # Missing or another partner's: deliberately the same answer.
         raise NotFound("Device not found.", extra={"devices": sorted(set(transfer_ids) - {d.pk for d in devices})})
-    for device in devices:
-        if device.account_id is None:
-            raise _invalid(
-                OrderErrorCode.DEVICE_IN_STOCK,
-                f"{device.serial} is in partner stock, not held by a customer: it cannot be transferred.",
-                devices=[device.serial],
-            )
-        if device.account_id == order.account_id:
-            raise _invalid(
-                OrderErrorCode.DEVICE_HELD_BY_RECEIVING_ACCOUNT,
-                f"{device.serial} is already held by {order.account.name}, the receiving account.",
-                devices=[device.serial],
-            )
-    unselected = [line for line in lines if line.pk in unselected_ids]
-    line_of_device = _allocate(devices=devices, unselected=unselected)
+    allocation = picks_allocate(
+        receiving_account_id=order.account_id,
+        receiving_account_name=order.account.name,
+        unselected=[UnselectedLine.of(line) for line in lines if line.pk in unselected_ids],
+        picked=[PickedDevice.of(device) for device in devices],
+    )
+    allocation.raise_first()
+    receiving_pbx_check(
+        order=order, pbx=pbx,
+        needs_pbx=pbx_needed(ownerships=[*(line.ownership for line in lines), *(d.ownership for d in devices)]),
+    )
 
     hwaas_devices = [d for d in devices if d.ownership == Ownership.HWAAS]
-    needs_pbx = bool(hwaas_devices) or any(line.ownership == Ownership.HWAAS for line in lines)
-    receiving_pbx_check(order=order, pbx=pbx, needs_pbx=needs_pbx)
-    _moved_since_check(order=order, device_ids=[d.pk for d in devices])
-
     giving = active_subscriptions_by_device(partner=partner, device_ids=[d.pk for d in hwaas_devices])
     terms = (
         receiving_terms_plan(partner=partner, pbx=pbx, conversion_date=conversion_date, devices=hwaas_devices)
@@ -219,7 +139,7 @@ def _plan(
         lines=lines,
         unselected_ids=unselected_ids,
         devices=devices,
-        line_of_device=line_of_device,
+        allocation=allocation,
         giving=giving,
         terms=terms,
         credit_plans=credit_notes_plan(partner=partner, conversion_date=conversion_date, sources=sources),
@@ -310,7 +230,7 @@ def order_confirm(
         [
             OrderDeviceMove(
                 order=locked,
-                line=plan.line_of_device[d.pk],
+                line_id=plan.allocation.line_of_device[d.pk],
                 device=d,
                 ownership=d.ownership,
                 giving_account_id=d.account_id,
@@ -332,11 +252,7 @@ def order_confirm(
     locked.confirm()
     locked.save(update_fields=["status", "pbx", "po_number", "conversion_date", "confirmed_at", "confirmed_by"])
 
-    project = locked.project
-    if can_proceed(project.close):
-        project.close()
-        project.closed_at = locked.confirmed_at
-        project.save(update_fields=["status", "closed_at"])
+    project_close(project=locked.project, at=locked.confirmed_at)
     if notes:
         # Issued by a worker after commit; the periodic sweep catches any message lost on the way.
         credit_notes_enqueue_issue(credit_note_ids=[note.pk for note in notes])
@@ -344,7 +260,6 @@ def order_confirm(
 
 
 __all__ = [
-    "CreditLinePreview",
     "CreditNotePreview",
     "GivingAccountMoves",
     "LineFill",

@@ -1,12 +1,11 @@
 """An accepted quote's one Order, and a draft order's cancellation."""
 
 from django.db import transaction
-from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.models import User
 from core.errors import NotFound, TransitionNotAllowed
-from core.sequences import sequence_next
+from core.numbering import document_number_next
 from orders.models import Order, OrderLine
 from quotes.models import Quote, QuoteStage
 
@@ -23,8 +22,7 @@ def order_create_from_quote(*, quote: Quote) -> Order:
     existing = Order.objects.filter(quote=quote).first()
     if existing is not None:
         return existing
-    year = timezone.now().year
-    number = f"O-{year}-{sequence_next(key=f'O-{year}'):06d}"
+    number = document_number_next(prefix="O", partner=quote.partner)
     order = Order.objects.create(
         partner_id=quote.partner_id, quote=quote, project_id=quote.project_id, account_id=quote.account_id,
         number=number, currency=quote.currency,

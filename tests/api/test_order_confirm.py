@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from billing.models import CreditNote
+from billing.services.credit_notes import credit_note_number
+from core.idempotency import request_hash
 from core.models import IdempotencyKey
 from orders.models import Order
 from tests import factories
@@ -21,11 +23,10 @@ def example(partner_it):
 
 
 @pytest.fixture
-def on_25_november(monkeypatch):
-    """Freeze the clock at 10:00 UTC on Wednesday 2026-11-25 (11:00 in Rome)."""
-    moment = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-    return moment
+def on_25_november():
+    """Stop the clock at 10:00 UTC on Wednesday 2026-11-25 (11:00 in Rome); tests may move it on."""
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC), tick=False) as clock:
+        yield clock
 
 
 def body(example, **overrides):
@@ -72,17 +73,17 @@ def test_confirm_reproduces_the_worked_example(api_it, example, on_25_november):
         }
 
 
-def test_confirm_on_4_december_is_due_after_the_italian_holiday(api_it, example, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC))
-    response = api_it.post(url(example.order, "confirm"), body(example), format="json")
+def test_confirm_on_4_december_is_due_after_the_italian_holiday(api_it, example):
+    with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        response = api_it.post(url(example.order, "confirm"), body(example), format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["credit_notes"][0]["due_date"] == "2026-12-14"
 
 
-def test_conversion_date_is_today_in_the_partners_time_zone(api_it, example, monkeypatch):
+def test_conversion_date_is_today_in_the_partners_time_zone(api_it, example):
     # given 23:30 UTC on 2026-11-24, which is already 00:30 on 2026-11-25 in Rome
-    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC))
-    response = api_it.post(url(example.order, "confirm"), body(example), format="json")
+    with time_machine.travel(dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC), tick=False):
+        response = api_it.post(url(example.order, "confirm"), body(example), format="json")
     assert response.json()["conversion_date"] == "2026-11-25"
     assert response.json()["credit_notes"][0]["total"] == "77.01"
 
@@ -113,6 +114,25 @@ def test_preview_returns_what_confirm_would_do_and_changes_nothing(api_it, examp
         ("1.20", "2027-05-25")
     }
     assert [(g["account_name"], len(g["moves"])) for g in data["moves_by_account"]] == [("Rossi Srl", 4)]
+
+
+def test_the_preview_states_each_credit_line_as_the_note_then_books_and_prints_it(api_it, example, on_25_november):
+    # given the preview of the worked example
+    previewed = api_it.post(url(example.order, "preview"), body(example), format="json").json()["credit_notes"]
+    # when the order is confirmed and its note is numbered
+    booked = api_it.post(url(example.order, "confirm"), body(example), format="json").json()["credit_notes"]
+    (note,) = booked
+    issued = credit_note_number(credit_note_id=note["id"])
+    # then each previewed line is the booked one, field for field, plus whether the commitment cut it
+    assert [{k: v for k, v in line.items() if k != "inside_commitment"} for line in previewed[0]["lines"]] == (
+        note["lines"]
+    )
+    assert {line["inside_commitment"] for line in previewed[0]["lines"]} == {False}
+    # and the issued note's snapshot prints the same inputs (60.00 × 96 / 365 = 15.78 each)
+    printed = [{("device" if k == "device_id" else k): v for k, v in line.items()} for line in issued.snapshot["lines"]]
+    assert printed == note["lines"]
+    assert api_it.get(f"/api/v1/credit-notes/{note['id']}/").json()["lines"] == note["lines"]
+    assert {line["amount"] for line in printed} == {"15.78"}
 
 
 def test_bad_input_is_refused_in_the_error_format_and_changes_nothing(api_it, example, partner_uk, on_25_november):
@@ -173,8 +193,6 @@ def test_the_same_key_with_another_body_is_422(api_it, example, on_25_november):
 
 def test_a_duplicate_while_the_first_is_in_flight_is_409(api_it, user_it, example, on_25_november):
     # given the first request with this key has claimed it and not finished (its row has no response yet)
-    from orders.api.confirm import request_hash
-
     path = url(example.order, "confirm")
     IdempotencyKey.objects.create(user=user_it, key="k-3", endpoint=path,
                                   request_hash=request_hash(endpoint=path, data=body(example)))
@@ -184,6 +202,30 @@ def test_a_duplicate_while_the_first_is_in_flight_is_409(api_it, user_it, exampl
     # then it is told to retry later and nothing happened
     assert (response.status_code, response.json()["code"]) == (409, "idempotency_in_progress")
     assert db_state() == before
+
+
+def test_a_key_left_by_a_request_that_died_is_taken_over_after_a_minute(api_it, user_it, example,
+                                                                       on_25_november):
+    # given a confirmation claimed its key at 10:00 and its worker was killed (rolled back, no answer stored)
+    path = url(example.order, "confirm")
+    IdempotencyKey.objects.create(user=user_it, key="k-dead", endpoint=path,
+                                  request_hash=request_hash(endpoint=path, data=body(example)))
+    # when the client retries at 10:00:30: still told to wait
+    on_25_november.shift(dt.timedelta(seconds=30))
+    early = api_it.post(path, body(example), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert (early.status_code, early.json()["code"]) == (409, "idempotency_in_progress")
+    # when it retries at 10:01:01
+    on_25_november.shift(dt.timedelta(seconds=31))
+    retry = api_it.post(path, body(example), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    # then the retry confirms the order (77.01 credited to Rossi) and its answer is the key's
+    assert retry.status_code == 200, retry.json()
+    assert retry.json()["credit_notes"][0]["total"] == "77.01"
+    replay = api_it.post(path, body(example), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert (replay.status_code, replay.json(), replay["Idempotent-Replayed"]) == (200, retry.json(), "true")
+    assert CreditNote.objects.count() == 1
+    # and another body under the same key is still refused
+    other = api_it.post(path, body(example, po_number="PO-78"), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
 
 
 def test_a_business_refusal_is_replayed_but_a_malformed_request_releases_the_key(api_it, example, on_25_november):

@@ -6,17 +6,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from pypdf import PdfReader
 
 from billing import pdf as billing_pdf
+from billing.exceptions import CreditNoteImmutable, CreditNoteInvalid, CreditNoteNotIssuable
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
 from billing.services.credit_notes import (
-    CreditNoteImmutable,
-    CreditNoteInvalid,
-    CreditNoteNotIssuable,
     _save,
     credit_note_issue,
     credit_note_reissue,
@@ -25,6 +23,9 @@ from billing.services.credit_notes import (
 from core.errors import TransitionNotAllowed
 from core.models import Sequence
 from tests import factories
+
+# The Italian month abbreviations of CLDR, as an Italian partner reads a date: "2 dic 2026".
+ITALIAN_MONTHS = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
 
 
 def pdf_text(data: bytes) -> str:
@@ -36,15 +37,21 @@ def stored_pdf(note: CreditNote) -> bytes:
         return handle.read()
 
 
-def issue_year(partner) -> int:
-    return timezone.localdate(timezone=ZoneInfo(partner.timezone)).year
+# Every note here is issued on Wed 2026-12-02, the clock ticking from 10:00 in Rome (09:00 in London).
+ISSUE_DAY = dt.date(2026, 12, 2)
+YEAR = ISSUE_DAY.year
+
+
+@pytest.fixture(autouse=True)
+def issue_day():
+    with time_machine.travel(dt.datetime.combine(ISSUE_DAY, dt.time(10), tzinfo=ZoneInfo("Europe/Rome"))):
+        yield
 
 
 @pytest.mark.django_db
 def test_worked_example_is_issued_with_first_number_amounts_pdf_and_email(partner_it, user_it):
     # given the worked example's scheduled note: 4 WorkForce devices credited 15.78 each
     note = factories.credit_note_scheduled(partner=partner_it)
-    year = issue_year(partner_it)
 
     # when it is issued
     issued = credit_note_issue(credit_note_id=note.pk)
@@ -52,11 +59,11 @@ def test_worked_example_is_issued_with_first_number_amounts_pdf_and_email(partne
     # then it has the year's first number and the worked example's amounts
     issued.refresh_from_db()
     assert issued.status == CreditNoteStatus.ISSUED
-    assert issued.number == f"CN-{year}-000001"
+    assert issued.number == f"CN-{YEAR}-000001"
     assert (issued.net, issued.tax, issued.total) == (Decimal("63.12"), Decimal("13.89"), Decimal("77.01"))
-    assert issued.issue_date == timezone.localdate(timezone=ZoneInfo("Europe/Rome"))
+    assert issued.issue_date == ISSUE_DAY
     assert issued.issued_at is not None
-    assert Sequence.objects.get(key=f"CN-{year}").last_number == 1
+    assert Sequence.objects.get(key=f"CN-{YEAR}").last_number == 1
     # and the snapshot froze what the PDF prints
     assert issued.snapshot["total"] == "77.01"
     assert [line["amount"] for line in issued.snapshot["lines"]] == ["15.78"] * 4
@@ -69,9 +76,9 @@ def test_worked_example_is_issued_with_first_number_amounts_pdf_and_email(partne
     assert issued.number in text
     for serial in CreditNoteLine.objects.filter(credit_note=issued).values_list("serial", flat=True):
         assert serial in text
-    assert "77,01 EUR" in text and "63,12 EUR" in text and "13,89 EUR" in text
-    assert "15,78 EUR" in text
-    assert issued.issue_date.strftime("%d/%m/%Y") in text
+    assert "77,01\xa0€" in text and "63,12\xa0€" in text and "13,89\xa0€" in text
+    assert "15,78\xa0€" in text
+    assert f"{issued.issue_date.day} {ITALIAN_MONTHS[issued.issue_date.month - 1]} {issued.issue_date.year}" in text
     # and the partner's admin got it by email, PDF attached
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -94,7 +101,7 @@ def test_issuing_twice_consumes_one_number_and_sends_one_email(partner_it, user_
     # then nothing changed and no number was consumed
     assert second.number == first.number
     assert second.pdf_sha256 == first.pdf_sha256
-    assert Sequence.objects.get(key=f"CN-{issue_year(partner_it)}").last_number == 1
+    assert Sequence.objects.get(key=f"CN-{YEAR}").last_number == 1
     assert len(mail.outbox) == 1
 
 
@@ -107,8 +114,7 @@ def test_numbers_follow_each_other_within_the_year(partner_it, partner_uk):
     numbers = [credit_note_issue(credit_note_id=n.pk).number for n in notes]
 
     # then the numbers are consecutive (one vendor sequence per calendar year)
-    year = issue_year(partner_it)
-    assert numbers == [f"CN-{year}-000001", f"CN-{year}-000002", f"CN-{year}-000003"]
+    assert numbers == [f"CN-{YEAR}-000001", f"CN-{YEAR}-000002", f"CN-{YEAR}-000003"]
 
 
 @pytest.mark.django_db
@@ -140,7 +146,7 @@ def test_crash_between_numbering_and_pdf_is_repaired_without_a_new_number(partne
     # then the same number, a PDF now, one number consumed, one email
     assert repaired.number == number
     assert stored_pdf(repaired).startswith(b"%PDF")
-    assert Sequence.objects.get(key=f"CN-{issue_year(partner_it)}").last_number == 1
+    assert Sequence.objects.get(key=f"CN-{YEAR}").last_number == 1
     assert len(mail.outbox) == 1
 
 
@@ -172,7 +178,7 @@ def test_a_void_note_cannot_be_issued_again(partner_it, user_it):
 
     assert excinfo.value.status_code == 409
     assert excinfo.value.extra == {"stage": "void"}
-    assert Sequence.objects.get(key=f"CN-{issue_year(partner_it)}").last_number == 1
+    assert Sequence.objects.get(key=f"CN-{YEAR}").last_number == 1
 
 
 @pytest.mark.django_db
@@ -225,8 +231,7 @@ def test_void_keeps_the_note_and_reissue_gets_a_new_number(partner_it, user_it):
     assert list(CreditNoteLine.objects.filter(credit_note=new).values_list("serial", "amount")) == old_lines
     # and issuing it gives a new number and the same amounts, the PDF naming the note it replaces
     issued = credit_note_issue(credit_note_id=new.pk)
-    year = issue_year(partner_it)
-    assert issued.number == f"CN-{year}-000002"
+    assert issued.number == f"CN-{YEAR}-000002"
     assert issued.total == Decimal("77.01")
     assert old.number in pdf_text(stored_pdf(issued))
     # and a second reissue is refused
@@ -332,7 +337,7 @@ def test_admin_lists_overdue_notes_links_the_pdf_and_voids_and_reissues(staff_cl
     credit_note_issue(credit_note_id=replacement.pk)
     replacement.refresh_from_db()
     assert replacement.status == CreditNoteStatus.ISSUED
-    assert replacement.number == f"CN-{issue_year(partner_it)}-000002"
+    assert replacement.number == f"CN-{YEAR}-000002"
 
     # and a staff user without a reason gets an error, nothing voided
     response = staff_client.post(changelist, {"action": "void_selected", "_selected_action": [replacement.pk],
@@ -352,3 +357,18 @@ def test_other_billing_models_open_in_the_admin(staff_client, partner_it):
     factories.CapexPriceFactory()
     for name in ("hwaasprice", "capexprice", "subscription"):
         assert staff_client.get(reverse(f"admin:billing_{name}_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_judges_overdue_on_each_partners_own_calendar(staff_client, partner_it, partner_uk):
+    from django.urls import reverse
+
+    # given an Italian and a British note, both scheduled and due on Wed 2026-12-02
+    rome = factories.credit_note_scheduled(partner=partner_it, devices=1, due_date=ISSUE_DAY)
+    london = factories.credit_note_scheduled(partner=partner_uk, devices=1, due_date=ISSUE_DAY)
+    # when staff look at 23:30 UTC that day: already the 3rd in Rome, still the 2nd in London
+    with time_machine.travel(dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)):
+        html = staff_client.get(reverse("admin:billing_creditnote_changelist"), {"overdue": "pending"}).content
+    # then only the Italian note is overdue, as the sweep judges it
+    assert f"CN (scheduled #{rome.pk})".encode() in html
+    assert f"CN (scheduled #{london.pk})".encode() not in html

@@ -23,8 +23,8 @@ def test_balance_lists_scheduled_issued_and_void_notes(client_it, partner_it, us
     # then all three show: the scheduled one with its due date, the issued one with number, total and PDF link
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Scheduled #{scheduled.pk}" in html and "02/12/2026" in html
-    assert issued.number in html and "77,01 EUR" in html
+    assert f"Scheduled #{scheduled.pk}" in html and "2 dic 2026" in html
+    assert issued.number in html and "77,01\xa0€" in html
     assert reverse("billing:credit_note_pdf", args=[issued.pk]) in html
     assert void.number in html and "Void" in html
     assert 'aria-current="page"' in html  # the Orders and Billing tab is the current one
@@ -62,9 +62,9 @@ def test_balance_shows_each_accounts_subscriptions(client_it, partner_it):
     html = client_it.get(reverse("billing:balance")).content.decode()
 
     assert "Bianchi SpA" in html
-    assert "01/12/2026" in html  # next billing date
-    assert "25/05/2027" in html  # commitment end
-    assert "1,20 EUR" in html and "6,00 EUR" in html
+    assert "1 dic 2026" in html  # next billing date
+    assert "25 mag 2027" in html  # commitment end
+    assert "1,20\xa0€" in html and "6,00\xa0€" in html
 
 
 @pytest.mark.django_db
@@ -99,10 +99,10 @@ def test_credit_note_detail_shows_lines_with_inputs(client_it, partner_it):
 
     html = client_it.get(reverse("billing:credit_note_detail", args=[note.pk])).content.decode()
 
-    assert note.number in html and "77,01 EUR" in html
+    assert note.number in html and "77,01\xa0€" in html
     for line in note.lines.all():
         assert line.serial in html
-    assert "96 / 365" in html and "15,78 EUR" in html and "60,00 EUR" in html
+    assert "96 / 365" in html and "15,78\xa0€" in html and "60,00\xa0€" in html
 
 
 @pytest.mark.django_db

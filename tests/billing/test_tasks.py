@@ -171,7 +171,7 @@ def broker_down(settings):
 @pytest.mark.django_db(transaction=True)
 def test_broker_outage_commit_returns_promptly_logs_and_the_sweep_issues(partner_it, user_it, broker_down, caplog):
     # given a note scheduled in a transaction that enqueues its issue after commit
-    with caplog.at_level(logging.ERROR, logger="billing.services.credit_notes"):
+    with caplog.at_level(logging.ERROR, logger="core.tasks"):
         started = time.monotonic()
         with transaction.atomic():
             note = factories.credit_note_scheduled(partner=partner_it, devices=4)

@@ -88,7 +88,7 @@ def test_worker_issues_the_worked_example_confirmed_through_the_api(api_it, part
     assert Sequence.objects.get(key="CN-2026").last_number == 1
     with note.pdf.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
-    assert note.number in text and "77,01 EUR" in text
+    assert note.number in text and "77,01\xa0€" in text
     for device in example.devices:
         assert device.serial in text
     assert [m.subject for m in mail.outbox if note.number in m.subject] and len(

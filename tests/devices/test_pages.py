@@ -119,8 +119,8 @@ def test_device_detail_shows_custody_history_and_subscription(client_it, install
     body = response.content.decode()
     assert "Custody History (2)" in body
     assert body.index("Rossi Srl", body.index("Custody History")) < body.index("Bianchi SpA", body.index("Custody"))
-    assert "01/03/2025" in body and "25/11/2026" in body
-    assert "60,00 EUR" in body
+    assert "1 mar 2025" in body and "25 nov 2026" in body
+    assert "60,00\xa0€" in body
 
 
 def test_other_partners_device_is_404(client_it, installed_base):

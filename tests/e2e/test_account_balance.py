@@ -42,18 +42,18 @@ def test_credit_note_is_scheduled_then_issued_and_its_pdf_downloads(page, live_s
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Orders and Billing").click()
     expect(page.get_by_role("heading", name="Account Balance")).to_be_visible()
 
-    # then the note shows as scheduled, due 02/12/2026, 77,01 EUR, without a PDF yet
+    # then the note shows as scheduled, due 2 dic 2026, 77,01 €, without a PDF yet
     row = page.locator(f'tr[data-credit-note="{note.pk}"]')
     expect(row).to_contain_text("Scheduled")
-    expect(row).to_contain_text("02/12/2026")
-    expect(row).to_contain_text("77,01 EUR")
+    expect(row).to_contain_text("2 dic 2026")
+    expect(row).to_contain_text("77,01\xa0€")
     expect(row).to_contain_text("Rossi Srl")
     expect(row.get_by_role("link", name="Download PDF")).to_have_count(0)
     # and Bianchi's new subscriptions show their first prorated charge and commitment end
     subscriptions = page.locator("#subscriptions")
     expect(subscriptions).to_contain_text("Bianchi SpA")
-    expect(subscriptions).to_contain_text("1,20 EUR")
-    expect(subscriptions).to_contain_text("25/05/2027")
+    expect(subscriptions).to_contain_text("1,20\xa0€")
+    expect(subscriptions).to_contain_text("25 mag 2027")
     # and the other partner's objects never show
     expect(page.locator("main")).not_to_contain_text("Smith Telecom")
     _screenshot(page, "balance_scheduled")

@@ -41,7 +41,7 @@ def test_partner_browses_an_account_a_device_and_its_custody_history(page, live_
     expect(page.get_by_role("heading", name="Rossi Srl", exact=True)).to_be_visible()
     expect(page.get_by_text("PBX-ROSSI-1Y").first).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"Devices \(4\)"))).to_be_visible()
-    expect(page.locator("#panel-related")).to_contain_text("60,00 EUR")
+    expect(page.locator("#panel-related")).to_contain_text("60,00\xa0€")
     _screenshot(page, "account")
 
     # then a device and its custody history

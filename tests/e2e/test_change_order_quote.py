@@ -41,9 +41,9 @@ def _quote_for_bianchi(page, live_server, demo_world, login) -> str:
     # the quote shows its priced lines: 4 × 6,00 (Bianchi's PBX is monthly) + 2 × 800,00 CAPEX
     lines = page.get_by_role("table", name="Quote lines")
     expect(lines).to_contain_text("WF-1M")
-    expect(lines).to_contain_text("24,00 EUR")
-    expect(lines).to_contain_text("1.600,00 EUR")
-    expect(page.locator(".portal-quote-total")).to_have_text("1.624,00 EUR")
+    expect(lines).to_contain_text("24,00\xa0€")
+    expect(lines).to_contain_text("1.600,00\xa0€")
+    expect(page.locator(".portal-quote-total")).to_have_text("1.624,00\xa0€")
     expect(page.locator(".portal-quote-stage")).to_contain_text("Draft")
 
     page.get_by_role("button", name="Submit Proposal").click()

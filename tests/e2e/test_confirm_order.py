@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from billing.models import CreditNote, Subscription
 from core.calendar import add_months
-from core.templatetags.portal import money, pdate, use_partner_language
+from core.locale import use_locale
+from core.templatetags.portal import money, pdate
 from devices.models import Device
 from orders.services.confirm import order_preview
 from tests import factories
@@ -134,21 +135,21 @@ def test_partner_confirms_an_order_transferring_devices_from_two_customers(
     expect(page.get_by_role("heading", name="Summary", exact=True)).to_be_visible()
     preview = order_preview(order=order, user=world.user, pbx=world.pbxs["bianchi"],
                             unselected_lines=[world.workforce_line.pk], transfers=[d.pk for d in picked])
-    use_partner_language("it")
-    assert [note.giving_account_name for note in preview.credit_notes] == ["Rossi Srl", "Verdi & Figli"]
-    for note in preview.credit_notes:
-        note_table = page.get_by_role("table", name=f"Credit note for {note.giving_account_name}")
-        for line in note.lines:
-            expect(note_table).to_contain_text(line.serial)
-            expect(note_table).to_contain_text(f"{line.credited_days} / {line.period_days}")
-            expect(note_table).to_contain_text(money(line.amount, "EUR"))
-        expect(note_table).to_contain_text(money(note.net, "EUR"))
-        expect(note_table).to_contain_text(money(note.total, "EUR"))
-        expect(page.get_by_text(f"due {pdate(note.due_date)}").first).to_be_visible()
-    billing = page.get_by_role("table", name="New subscriptions")
-    for sub in preview.subscriptions:
-        expect(billing).to_contain_text(money(sub.first_period_charge, "EUR"))
-        expect(billing).to_contain_text(pdate(sub.commitment_end))
+    with use_locale("it", "IT"):  # the Italian partner's conventions, as its pages use them
+        assert [note.giving_account_name for note in preview.credit_notes] == ["Rossi Srl", "Verdi & Figli"]
+        for note in preview.credit_notes:
+            note_table = page.get_by_role("table", name=f"Credit note for {note.giving_account_name}")
+            for line in note.lines:
+                expect(note_table).to_contain_text(line.serial)
+                expect(note_table).to_contain_text(f"{line.credited_days} / {line.period_days}")
+                expect(note_table).to_contain_text(money(line.amount, "EUR"))
+            expect(note_table).to_contain_text(money(note.net, "EUR"))
+            expect(note_table).to_contain_text(money(note.total, "EUR"))
+            expect(page.get_by_text(f"due {pdate(note.due_date)}").first).to_be_visible()
+        billing = page.get_by_role("table", name="New subscriptions")
+        for sub in preview.subscriptions:
+            expect(billing).to_contain_text(money(sub.first_period_charge, "EUR"))
+            expect(billing).to_contain_text(pdate(sub.commitment_end))
     expect(page.get_by_text("credited only from the commitment end").first).to_be_visible()
     expect(page.get_by_role("table", name="Ships new")).to_contain_text("Vision")
     _screenshot(page, "wizard_screen3")

@@ -1,9 +1,12 @@
 """order_confirm / order_preview: DOMAIN.md's worked example to the cent, bad input changing nothing, query budget."""
 
 import datetime as dt
+from contextlib import nullcontext
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,6 +21,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 CONVERSION = dt.date(2026, 11, 25)
+ROME = ZoneInfo("Europe/Rome")
+
+
+@pytest.fixture(autouse=True)
+def conversion_day():
+    """Every test here runs on Wed 2026-11-25 from 09:00 in Rome: the partner's today, so the conversion date."""
+    with time_machine.travel(dt.datetime.combine(CONVERSION, dt.time(9), tzinfo=ROME)):
+        yield
 
 
 @pytest.fixture
@@ -39,14 +50,17 @@ def db_state():
     }
 
 
-def confirm(example, user, *, devices=None, unselected=None, pbx="default", day=CONVERSION, order=None):
+def confirm(example, user, *, devices=None, unselected=None, pbx="default", day=None, order=None):
+    """Confirm today (the conversion day), or at noon in Rome on a later `day`."""
     order = order or example.order
-    return order_confirm(
-        order=order, user=user, pbx=example.pbx if pbx == "default" else pbx,
-        unselected_lines=[example.line.pk] if unselected is None else unselected,
-        transfers=[d.pk for d in (example.devices if devices is None else devices)],
-        po_number="PO-77", conversion_date=day,
-    )
+    clock = time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=ROME)) if day else nullcontext()
+    with clock:
+        return order_confirm(
+            order=order, user=user, pbx=example.pbx if pbx == "default" else pbx,
+            unselected_lines=[example.line.pk] if unselected is None else unselected,
+            transfers=[d.pk for d in (example.devices if devices is None else devices)],
+            po_number="PO-77",
+        )
 
 
 def test_worked_example_confirmation_books_everything_to_the_cent(example, user_it):
@@ -123,7 +137,7 @@ def test_preview_is_what_confirmation_books_and_changes_nothing(example, user_it
     # when it is previewed
     preview = order_preview(
         order=example.order, user=user_it, pbx=example.pbx, unselected_lines=[example.line.pk],
-        transfers=[d.pk for d in example.devices], po_number="PO-77", conversion_date=CONVERSION,
+        transfers=[d.pk for d in example.devices], po_number="PO-77",
     )
     # then nothing changed
     assert db_state() == before
@@ -159,6 +173,16 @@ def test_confirmed_on_friday_4_december_is_due_after_the_italian_holiday(example
     assert {(s.first_period_start, s.first_period_end, s.first_period_charge) for s in new} == {
         (dt.date(2026, 12, 4), dt.date(2027, 1, 1), Decimal("5.42"))
     }
+
+
+def test_the_conversion_date_is_the_partners_today_not_the_utc_one(example, user_it):
+    # when confirmed at 23:30 UTC on Thursday 2026-12-03, already 00:30 on Friday the 4th in Rome
+    with time_machine.travel(dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.UTC)):
+        order = confirm(example, user_it)
+    # then the order converts on the Italian partner's Friday, and its credit note is due Mon 2026-12-14
+    order.refresh_from_db()
+    assert order.conversion_date == dt.date(2026, 12, 4)
+    assert CreditNote.objects.get(order=order).due_date == dt.date(2026, 12, 14)
 
 
 def test_inside_the_commitment_is_credited_only_from_its_end(example, user_it):
@@ -198,7 +222,7 @@ def test_capex_devices_and_devices_with_nothing_to_credit_give_no_credit_note(pa
     )
     # when confirmed
     order_confirm(order=order, user=user_it, pbx=example.pbx, unselected_lines=[hwaas_line.pk, capex_line.pk],
-                  transfers=[d.pk for d in [*headsets, committed]], conversion_date=CONVERSION)
+                  transfers=[d.pk for d in [*headsets, committed]])
     # then everything moved, but no credit note was scheduled: CAPEX gives none, the committed device 0 days
     assert set(Device.objects.filter(account=example.bianchi).values_list("pk", flat=True)) == {
         d.pk for d in [*headsets, committed]
@@ -266,7 +290,7 @@ def test_a_device_of_another_partner_is_not_found(example, user_it, partner_uk):
     before = db_state()
     with pytest.raises(NotFound) as missing:
         order_confirm(order=example.order, user=user_it, pbx=example.pbx, unselected_lines=[example.line.pk],
-                      transfers=[example.devices[0].pk, missing_id], conversion_date=CONVERSION)
+                      transfers=[example.devices[0].pk, missing_id])
     assert db_state() == before
     assert (missing.value.code, missing.value.message) == (error.code, error.message)
 
@@ -294,7 +318,7 @@ def test_a_device_already_moved_by_another_confirmed_order_is_refused(example, u
     before = db_state()
     with pytest.raises(ApplicationError) as caught:
         order_confirm(order=later, user=user_it, pbx=other_pbx, unselected_lines=[later.lines.get().pk],
-                      transfers=[taken.pk], conversion_date=CONVERSION)
+                      transfers=[taken.pk])
     # then it is refused as unavailable, naming the device, and nothing changed
     assert db_state() == before
     error = caught.value
