@@ -1,6 +1,7 @@
 """factory_boy factories; every partner-owned object is given its partner explicitly or via its parent."""
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import factory
@@ -11,6 +12,17 @@ from accounts.models import Account, Partner, Pbx, User
 from billing.models import CapexPrice, HwaasPrice, Subscription
 from core.calendar import add_months
 from devices.models import CustodyEvent, Device, Product
+
+
+def _setup(helper):
+    """Set-up helpers write (and count) rows of whichever partner they are given, as factories do."""
+
+    @functools.wraps(helper)
+    def wrapper(*args, **kwargs):
+        with scopes_disabled():
+            return helper(*args, **kwargs)
+
+    return wrapper
 
 
 class DjangoModelFactory(_DjangoModelFactory):
@@ -155,6 +167,7 @@ class SubscriptionFactory(DjangoModelFactory):
     status = "active"
 
 
+@_setup
 def hwaas_device(*, account: Account, product: Product, pbx: Pbx | None = None, **subscription) -> Device:
     """A HWaaS device held by `account`, with its open custody record and an active subscription."""
     device = DeviceFactory(account=account, partner=account.partner, product=product, pbx=pbx, ownership="hwaas")
@@ -166,6 +179,7 @@ def hwaas_device(*, account: Account, product: Product, pbx: Pbx | None = None, 
 # --- Credit notes (billing): scheduled notes as confirmation leaves them, for issuing tests ---------------------
 
 
+@_setup
 def credit_note_order(*, receiving_account: Account, number: str | None = None):
     """A confirmed-looking order (with its project and quote) for credit note tests."""
     from orders.models import Order
@@ -186,6 +200,7 @@ def credit_note_order(*, receiving_account: Account, number: str | None = None):
                                 conversion_date=dt.date(2026, 11, 25))
 
 
+@_setup
 def credit_note_scheduled(
     *,
     partner: Partner,
@@ -246,6 +261,7 @@ class ProjectFactory(DjangoModelFactory):
     )
 
 
+@_setup
 def change_order_catalogue(*, currency: str = "EUR") -> dict[str, Product]:
     """WorkForce and Vision with HWaaS prices on every cycle and a CAPEX price, in one currency."""
     workforce = ProductFactory(sku="WF", name="WorkForce")
@@ -258,6 +274,7 @@ def change_order_catalogue(*, currency: str = "EUR") -> dict[str, Product]:
     return {"WF": workforce, "VIS": vision}
 
 
+@_setup
 def receiving_account(*, partner: Partner, name: str = "Bianchi SpA", cycle: str = "1m") -> Account:
     """An account with a PBX carrying active subscriptions on `cycle` (DOMAIN.md's receiving side)."""
     account = AccountFactory(partner=partner, name=name, contact_email=f"it@{name.split()[0].lower()}.example")
@@ -268,6 +285,7 @@ def receiving_account(*, partner: Partner, name: str = "Bianchi SpA", cycle: str
 # --- Confirm Order (orders): draft orders and DOMAIN.md's worked example ---------------------------------------
 
 
+@_setup
 def draft_order(*, account: Account, lines: list[dict], user: User | None = None):
     """A draft order on an accepted quote for `account`; lines: dicts of product, quantity, ownership
     and optionally cycle and unit_price."""
@@ -300,6 +318,7 @@ def draft_order(*, account: Account, lines: list[dict], user: User | None = None
     return order
 
 
+@_setup
 def worked_example(*, partner: Partner, devices: int = 4, quantity: int | None = None):
     """DOMAIN.md's example: Rossi Srl gives WorkForce HWaaS (yearly 60.00, 2026-03-01 → 2027-03-01, committed
     long ago) to Bianchi SpA (PBX on 1m, 2026-11-01 → 2026-12-01, WorkForce -1M at 6.00)."""

@@ -13,6 +13,7 @@ from accounts.models import Account, Partner, Pbx, User
 from billing.models import HwaasPrice
 from core.admin import EstimatedCountPaginator
 from core.models import IdempotencyKey, Sequence
+from core.tenancy import vendor_scope
 from devices.models import CustodyEvent, Device, Product
 from tests import factories
 
@@ -211,26 +212,28 @@ def test_device_changelist_query_count_does_not_grow(staff_client, partner_it, d
 
 @pytest.mark.postgresql
 def test_unfiltered_count_comes_from_table_statistics(partner_it):
-    # given an analysed table the estimate trusts
-    for _ in range(4):
-        factories.DeviceFactory(account__partner=partner_it)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE devices_device")
+    # The admin is the vendor's face: its lists run in the vendor scope, unfiltered by partner.
+    with vendor_scope():
+        # given an analysed table the estimate trusts
+        for _ in range(4):
+            factories.DeviceFactory(account__partner=partner_it)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE devices_device")
 
-    class TrustingPaginator(EstimatedCountPaginator):
-        estimate_above = 0
+        class TrustingPaginator(EstimatedCountPaginator):
+            estimate_above = 0
 
-    # when the whole table is paged
-    with CaptureQueriesContext(connection) as queries:
-        count = TrustingPaginator(Device.objects.order_by("pk"), 50).count
-    # then the count is PostgreSQL's estimate, without scanning the table
-    assert count == 4
-    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
-    # and a filtered list is counted exactly
-    with CaptureQueriesContext(connection) as queries:
-        filtered = TrustingPaginator(Device.objects.filter(ownership="capex").order_by("pk"), 50).count
-    assert filtered == 0
-    assert any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+        # when the whole table is paged
+        with CaptureQueriesContext(connection) as queries:
+            count = TrustingPaginator(Device.objects.order_by("pk"), 50).count
+        # then the count is PostgreSQL's estimate, without scanning the table
+        assert count == 4
+        assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+        # and a filtered list is counted exactly
+        with CaptureQueriesContext(connection) as queries:
+            filtered = TrustingPaginator(Device.objects.filter(ownership="capex").order_by("pk"), 50).count
+        assert filtered == 0
+        assert any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
 
 
 def test_small_or_unanalysed_tables_are_counted_exactly(partner_it):
