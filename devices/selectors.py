@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Partner
+from devices.mac import mac_search_q
 from devices.models import CustodyEvent, Device, Ownership, Product
 
 DEVICE_ORDERINGS = {"serial", "-serial", "account__name", "-account__name", "product__name", "-product__name",
@@ -27,7 +28,8 @@ def device_list(
     if ownership:
         qs = qs.filter(ownership=ownership)
     if search:
-        qs = qs.filter(Q(serial__icontains=search) | Q(mac__icontains=search))
+        # A MAC is found in any notation (0009457FFF05, 00-09-45-7f-ff-05, 00:09:45:7F:FF:05), as the import takes it.
+        qs = qs.filter(Q(serial__icontains=search) | Q(mac__icontains=search) | mac_search_q(search))
     if ordering not in DEVICE_ORDERINGS:
         ordering = "serial"
     return qs.order_by(ordering, "id")

@@ -3,6 +3,7 @@
 They read every app, so they live above all of them (ARCHITECTURE.md: the portal layer).
 """
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -52,7 +53,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @partner_required
 def search(request: HttpRequest) -> HttpResponse:
-    """One box for everything: each section holds at most ten hits, one query per section."""
+    """One box for everything: each section holds at most ten hits, one query per section.
+
+    A device is found by part of its serial or its MAC in any notation, an order by its number or PO number.
+    """
     partner = request.user.partner
     query = request.GET.get("q", "").strip()[:100]
     sections = []
@@ -70,7 +74,8 @@ def search(request: HttpRequest) -> HttpResponse:
              "items": list(Quote.objects.filter(partner=partner, number__icontains=query)
                            .select_related("account").order_by("-created_at", "-id")[:n])},
             {"key": "orders", "title": "Orders", "url_name": "orders:detail",
-             "items": list(Order.objects.filter(partner=partner, number__icontains=query)
+             "items": list(Order.objects.filter(Q(number__icontains=query) | Q(po_number__icontains=query),
+                                                partner=partner)
                            .select_related("account").order_by("-created_at", "-id")[:n])},
             {"key": "credit_notes", "title": "Credit Notes", "url_name": "billing:credit_note_pdf",
              "items": list(CreditNote.objects.filter(partner=partner, number__icontains=query)

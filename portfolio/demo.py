@@ -1,8 +1,9 @@
 """Demo data: two partners, their users, a catalogue, customers with PBXs on every cycle and an installed base.
 
 Everything is derived from fixed dates and a seeded random.Random, so every run builds the same portfolio
-and device n is the same device whatever the requested size: the data goes through the portfolio import
-(keyed on natural keys), so loading again, or loading more, only adds what is missing.
+and device n is the same device whatever the requested size. Only what the database lacks goes through the
+portfolio import: partners use the demo (orders move devices, users change passwords), and loading it again,
+or loading more, must add what is missing without undoing any of that.
 """
 
 import datetime as dt
@@ -15,8 +16,10 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import Account, Partner, User
 from core.calendar import add_months
+from devices.models import Device, Product
+from portfolio.plan import in_chunks
 from portfolio.services import portfolio_import
 from portfolio.write import ImportReport, Progress
 
@@ -78,13 +81,19 @@ PARTNERS = [
 ACCOUNT_CYCLES = ("1y", "1m", "5y")
 
 
+def demo_present() -> list[str]:
+    """The codes of the demo partners already stored: a demo loaded before, which partners may have used."""
+    codes = [spec["partner"]["code"] for spec in PARTNERS]
+    return sorted(Partner.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
 def demo_load(*, devices: int = DEFAULT_DEVICES, progress: Progress | None = None) -> ImportReport:
-    """Load (or complete) the demo portfolio and the vendor staff login; idempotent.
+    """Load (or complete) the demo portfolio and the vendor staff login, leaving every stored row as it is.
 
     Runs on every partner's rows: the caller opens the vendor scope.
     """
     started = time.monotonic()
-    data = demo_portfolio(devices=devices)
+    data = demo_missing(demo_portfolio(devices=devices))
     built = time.monotonic() - started
     with transaction.atomic():
         report = portfolio_import(data=data, today=DEMO_TODAY, progress=progress)
@@ -94,6 +103,29 @@ def demo_load(*, devices: int = DEFAULT_DEVICES, progress: Progress | None = Non
     report.tally("staff_users").created += int(staff_created)
     report.seconds = {"build": built, **report.seconds, "commit": time.monotonic() - committing}
     return report
+
+
+def demo_missing(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a demo file the database lacks, by natural key; a stored row is left out, with its PBXs.
+
+    A stored row is what partners made of the demo: a device an order moved, a password a user changed.
+    The import would put the file's version back (or refuse a moved device), so it never sees them.
+    """
+    partners = set(Partner.objects.values_list("code", flat=True))
+    users = {u for u in in_chunks(User.objects.values_list("username", flat=True), "username",
+                                  [u["username"] for u in data["users"]])}
+    skus = set(in_chunks(Product.objects.values_list("sku", flat=True), "sku", [p["sku"] for p in data["products"]]))
+    accounts = set(Account.objects.filter(partner__code__in=[p["code"] for p in data["partners"]])
+                   .values_list("partner__code", "name"))
+    serials = set(in_chunks(Device.objects.values_list("serial", flat=True), "serial",
+                            [d["serial"] for d in data["devices"]]))
+    return {
+        "partners": [p for p in data["partners"] if p["code"] not in partners],
+        "users": [u for u in data["users"] if u["username"] not in users],
+        "products": [p for p in data["products"] if p["sku"] not in skus],
+        "accounts": [a for a in data["accounts"] if (a["partner"], a["name"]) not in accounts],
+        "devices": [d for d in data["devices"] if d["serial"] not in serials],
+    }
 
 
 def _staff_user_ensure() -> bool:

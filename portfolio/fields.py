@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from holidays.registry import COUNTRIES
 
 from accounts.models import BillingCycle, UserRole
+from devices.mac import MAC_NOTATION, normalize_mac
 from devices.models import Ownership
 
 # ISO 4217 codes in use (2025). A partner's money is in one of these.
@@ -39,7 +40,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONEY = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _USERNAME = re.compile(r"^[\w.@+-]+$")
-_MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$")
 
 MISSING = object()
 
@@ -53,12 +53,6 @@ def iso_countries() -> frozenset[str]:
 @cache
 def time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
-
-
-def normalize_mac(value: str) -> str:
-    """AA:BB:CC:DD:EE:FF in upper case, whatever separator (':', '-' or none) the file used."""
-    digits = re.sub(r"[^0-9A-Fa-f]", "", value).upper()
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
 class Reader:
@@ -215,7 +209,7 @@ class Reader:
             return None
         value = self.text(data, key, path, max_length=17)
         if isinstance(value, str):
-            if not _MAC.match(value):
+            if not MAC_NOTATION.match(value):
                 self.error(f"{path}.{key}", f"invalid MAC address {value!r}: six hex pairs, e.g. 00:09:45:1A:2B:3C")
                 return None
             return normalize_mac(value)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from orders.models import Order
 from tests import factories
 
 
@@ -58,6 +59,39 @@ def test_search_by_mac(client_it, partner_it):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["0009457FFF05", "00-09-45-7f-ff-05", "00:09:45:7F:FF:05"])
+def test_search_finds_a_device_by_its_mac_in_any_notation(client_it, partner_it, query):
+    # given a device with a MAC, and one with a neighbouring MAC
+    factories.DeviceFactory(account__partner=partner_it, serial="WFITEX00005", mac="00:09:45:7F:FF:05")
+    factories.DeviceFactory(account__partner=partner_it, serial="WFITEX00006", mac="00:09:45:7F:FF:06")
+
+    # when the MAC is searched in the notation a partner copied it in
+    body = client_it.get(reverse("search"), {"q": query}).content.decode()
+
+    # then its device is found, and only it
+    assert "WFITEX00005" in body and "WFITEX00006" not in body
+
+
+@pytest.mark.django_db
+def test_search_finds_an_order_by_its_po_number(client_it, partner_it, partner_uk):
+    # given an order of the partner with a PO number, and another partner's order with a similar one
+    product = factories.ProductFactory()
+    own = factories.draft_order(account=factories.AccountFactory(partner=partner_it), lines=[
+        {"product": product, "quantity": 1}])
+    foreign = factories.draft_order(account=factories.AccountFactory(partner=partner_uk), lines=[
+        {"product": product, "quantity": 1}])
+    Order.objects.filter(pk=own.pk).update(po_number="PO-ACME-2026-117")
+    Order.objects.filter(pk=foreign.pk).update(po_number="PO-ACME-2026-118")
+
+    # when part of the PO number is searched
+    body = client_it.get(reverse("search"), {"q": "acme-2026"}).content.decode()
+
+    # then the partner's order is listed with its PO number, the other partner's is not
+    assert own.number in body and "PO-ACME-2026-117" in body
+    assert foreign.number not in body and "PO-ACME-2026-118" not in body
+
+
+@pytest.mark.django_db
 def test_search_sections_hold_at_most_ten(client_it, partner_it):
     for n in range(12):
         factories.AccountFactory(partner=partner_it, name=f"Verdi {n:02d}")
@@ -80,6 +114,20 @@ def test_search_query_count_is_constant(client_it, partner_it, django_assert_max
         factories.AccountFactory(partner=partner_it, name=f"Find {n}")
     with django_assert_max_num_queries(10):
         assert client_it.get(reverse("search"), {"q": "find"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 12])
+def test_search_by_mac_and_po_number_query_count_is_constant(client_it, partner_it, django_assert_max_num_queries,
+                                                             size):
+    product = factories.ProductFactory()
+    account = factories.AccountFactory(partner=partner_it)
+    for n in range(size):
+        factories.DeviceFactory(account=account, product=product, serial=f"SN-{n:03d}", mac=f"00:09:45:00:AB:{n:02X}")
+        order = factories.draft_order(account=account, lines=[{"product": product, "quantity": 1}])
+        Order.objects.filter(pk=order.pk).update(po_number=f"PO-00AB-{n:03d}")
+    with django_assert_max_num_queries(10):
+        assert client_it.get(reverse("search"), {"q": "00ab"}).status_code == 200
 
 
 @pytest.mark.django_db

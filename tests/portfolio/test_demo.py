@@ -2,17 +2,21 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from accounts.models import Account, Partner, Pbx, User
 from billing.models import CapexPrice, HwaasPrice, Subscription
 from devices.models import CustodyEvent, Device, Product
+from orders.models import Order
+from orders.services.confirm import order_confirm
 from portfolio import demo, write
 from tests import factories
 
-MODELS = [Partner, User, Product, HwaasPrice, CapexPrice, Account, Pbx, Device, Subscription, CustodyEvent]
+MODELS = [Partner, User, Product, HwaasPrice, CapexPrice, Account, Pbx, Device, Subscription, CustodyEvent, Order]
 TODAY = demo.DEMO_TODAY
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +168,66 @@ def test_big_batches_by_copy_keep_ids_and_sequences_right(monkeypatch):
     assert device.pk > Device.objects.exclude(pk=device.pk).order_by("-pk").first().pk
     load("--devices", "500")
     assert Device.objects.count() == 506
+
+
+def test_load_demo_again_after_an_order_moved_demo_devices_keeps_the_move(capsys):
+    # given the demo loaded, and an order for Bianchi SpA confirmed with two of Rossi Srl's devices moved to it
+    load()
+    it = Partner.objects.get(code="it-demo")
+    rossi, bianchi = Account.objects.get(partner=it, name="Rossi Srl"), Account.objects.get(partner=it,
+                                                                                              name="Bianchi SpA")
+    moved = list(Device.objects.filter(account=rossi, product__sku="WFORCE", ownership="hwaas",
+                                       serial__startswith="WFITEX").order_by("serial")[:2])
+    pbx = Pbx.objects.get(account=bianchi, has_active_subscriptions=True)
+    order = factories.draft_order(account=bianchi, lines=[{
+        "product": Product.objects.get(sku="WFORCE"), "quantity": 2, "ownership": "hwaas", "cycle": pbx.cycle,
+        "unit_price": Decimal("6.00")}])
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/Rome"))):
+        order_confirm(order=order, user=User.objects.get(username="it-admin"), pbx=pbx,
+                      unselected_lines=list(order.lines.values_list("pk", flat=True)),
+                      transfers=[d.pk for d in moved])
+    assert {d.account_id for d in Device.objects.filter(pk__in=[d.pk for d in moved])} == {bianchi.pk}
+    before = snapshot()
+    capsys.readouterr()
+
+    # when the demo is loaded again, as every `make run` does
+    load()
+
+    # then the command ends normally, says the demo was there, and nothing the order did was undone
+    out = capsys.readouterr().out
+    assert "the demo is already loaded (it-demo, uk-demo)" in out
+    assert "total: 0 created / 0 changed" in out
+    assert snapshot() == before
+    assert {d.account_id for d in Device.objects.filter(pk__in=[d.pk for d in moved])} == {bianchi.pk}
+    assert Order.objects.get(pk=order.pk).status == "confirmed"
+
+
+def test_load_demo_keeps_a_changed_password():
+    # given the demo loaded, and a partner user who changed the demo password
+    load()
+    user = User.objects.get(username="it-sales")
+    user.set_password("a-better-secret-9")
+    user.save()
+
+    # when the demo is loaded again
+    load()
+
+    # then the user keeps the new password
+    user.refresh_from_db()
+    assert user.check_password("a-better-secret-9") and not user.check_password("demo-pass-2026")
+
+
+def test_more_devices_after_an_order_extend_the_demo_and_keep_the_move():
+    # given the demo loaded and one device moved to another customer
+    load()
+    device = Device.objects.filter(account__name="Rossi Srl", ownership="capex").first() or \
+        Device.objects.filter(account__name="Rossi Srl").first()
+    bianchi = Account.objects.get(partner__code="it-demo", name="Bianchi SpA")
+    Device.objects.filter(pk=device.pk).update(account=bianchi, pbx=None)
+
+    # when the demo is scaled up
+    load("--devices", "500")
+
+    # then the new devices are added and the moved one stays where it went
+    assert Device.objects.count() == 505
+    assert Device.objects.get(pk=device.pk).account_id == bianchi.pk

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from core.tenancy import vendor_scope
-from portfolio.demo import DEFAULT_DEVICES, demo_load
+from portfolio.demo import DEFAULT_DEVICES, demo_load, demo_present
 from portfolio.exceptions import PortfolioInvalid
 
 
@@ -23,7 +23,8 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Load the demo partners, users, catalogue, customers and devices (idempotent)."
+    help = ("Load the demo partners, users, catalogue, customers and devices; on a database that has them, "
+            "add only what is missing (idempotent, keeps what partners did).")
 
     def add_arguments(self, parser):
         parser.add_argument("--devices", type=int, default=DEFAULT_DEVICES,
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         try:
             # The demo spans both partners: the command acts as the vendor.
             with vendor_scope():
+                present = demo_present()
                 report = demo_load(devices=devices, progress=progress)
         except PortfolioInvalid as exc:  # the demo data is a bug if this happens: say exactly where
             if progress:
@@ -45,6 +47,9 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(exc.message) from exc
+        if present:
+            self.stdout.write(f"the demo is already loaded ({', '.join(present)}): only what it lacked was added, "
+                              "nothing stored was changed")
         for line in report.lines():
             self.stdout.write(line)
         phases = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.seconds.items())
