@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -100,7 +101,43 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class CreditNoteActionForm(ActionForm):
-    reason = forms.CharField(required=False, label="Void reason", max_length=500)
+    reason = forms.CharField(required=False, label="Reason (void or reissue)", max_length=500)
+
+
+class CreditNoteReissueForm(forms.Form):
+    """Why the void note is reissued, and each line's corrected inputs (prefilled with what it stated)."""
+
+    reason = forms.CharField(label="Reason for the correction", widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)
+
+    def __init__(self, *args, lines: list[CreditNoteLine], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            for name, field in (
+                ("period_start", forms.DateField(label="Period start")),
+                ("period_end", forms.DateField(label="Period end")),
+                ("credited_from", forms.DateField(label="Credited from")),
+                ("period_price", forms.DecimalField(label="Period price", max_digits=12, decimal_places=2,
+                                                    min_value=0)),
+            ):
+                field.initial = getattr(line, name)
+                self.fields[f"line_{line.pk}_{name}"] = field
+
+    def line_rows(self):
+        """Per line: the line and its bound fields, for the template's table."""
+        names = ("period_start", "period_end", "credited_from", "period_price")
+        return [(line, [self[f"line_{line.pk}_{name}"] for name in names]) for line in self.lines]
+
+    def corrections(self) -> dict[int, dict]:
+        """Only the inputs staff changed, per line id (what the service recomputes)."""
+        changed: dict[int, dict] = {}
+        for line in self.lines:
+            for name in ("period_start", "period_end", "credited_from", "period_price"):
+                value = self.cleaned_data[f"line_{line.pk}_{name}"]
+                if value != getattr(line, name):
+                    changed.setdefault(line.pk, {})[name] = value
+        return changed
 
 
 @admin.register(CreditNote)
@@ -119,7 +156,7 @@ class CreditNoteAdmin(admin.ModelAdmin):
         "partner", "giving_account", "order", "status", "reason", "number", "currency", "tax_rate", "net", "tax",
         "total", "conversion_date", "due_date", "issue_date", "issued_at", "pdf_link", "pdf_sha256",
         "overdue_flagged_at", "emailed_at", "issue_attempts", "last_issue_error", "voided_at", "voided_by",
-        "void_reason", "replaces", "created_at", "snapshot",
+        "void_reason", "replaces", "correction_reason", "reissue_link", "created_at", "snapshot",
     ]
     fields = readonly_fields
 
@@ -133,6 +170,8 @@ class CreditNoteAdmin(admin.ModelAdmin):
         return [
             path("<id:credit_note_id>/pdf/", self.admin_site.admin_view(self.pdf_view),
                  name="billing_creditnote_pdf"),
+            path("<id:credit_note_id>/reissue/", self.admin_site.admin_view(self.reissue_view),
+                 name="billing_creditnote_reissue"),
             *super().get_urls(),
         ]
 
@@ -143,7 +182,35 @@ class CreditNoteAdmin(admin.ModelAdmin):
         note = get_object_or_404(CreditNote, pk=credit_note_id)
         if not note.pdf:
             raise Http404("No PDF yet.")
-        return FileResponse(note.pdf.open("rb"), content_type="application/pdf", filename=f"{note.number}.pdf")
+        return FileResponse(note.document.open("rb"), content_type="application/pdf", filename=f"{note.number}.pdf")
+
+    def reissue_view(self, request, credit_note_id: int):
+        """Reissue a void note with corrected line inputs and a reason; the service recomputes the amounts."""
+        if not self.has_view_permission(request):
+            raise Http404
+        note = get_object_or_404(CreditNote, pk=credit_note_id)
+        lines = list(note.lines.order_by("serial", "id"))
+        form = CreditNoteReissueForm(request.POST or None, lines=lines)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = credit_note_reissue(credit_note=note, user=request.user, reason=form.cleaned_data["reason"],
+                                          corrections=form.corrections())
+            except ApplicationError as error:
+                self.message_user(request, f"{note}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{note} reissued as scheduled note #{new.pk}; it is being issued.",
+                                  messages.SUCCESS)
+                return redirect("admin:billing_creditnote_change", new.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "note": note, "form": form,
+                   "title": f"Reissue {note}"}
+        return TemplateResponse(request, "admin/billing/creditnote/reissue.html", context)
+
+    @admin.display(description="Reissue")
+    def reissue_link(self, obj: CreditNote):
+        if obj.status != CreditNoteStatus.VOID or CreditNote.objects.filter(replaces=obj).exists():
+            return "—"
+        return format_html('<a href="{}">Reissue with corrections…</a>',
+                           reverse("admin:billing_creditnote_reissue", args=[obj.pk]))
 
     @admin.display(description="PDF")
     def pdf_link(self, obj: CreditNote):
@@ -178,11 +245,12 @@ class CreditNoteAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{note} voided.", messages.SUCCESS)
 
-    @admin.action(description="Reissue selected void credit notes (new number)")
+    @admin.action(description="Reissue selected void credit notes as they were (give a reason; new number)")
     def reissue_selected(self, request, queryset):
+        reason = request.POST.get("reason", "")
         for note in queryset.order_by("pk"):
             try:
-                new = credit_note_reissue(credit_note=note, user=request.user)
+                new = credit_note_reissue(credit_note=note, user=request.user, reason=reason)
             except ApplicationError as error:
                 self.message_user(request, f"{note}: {error.message}", messages.ERROR)
             else:

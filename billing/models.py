@@ -157,6 +157,8 @@ class CreditNote(FSMModelMixin, models.Model):
     snapshot = models.JSONField(null=True, blank=True)
     pdf = models.FileField(storage=private_storage, upload_to=credit_note_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The copy marked void, rendered from the same snapshot after voiding; the PDF sent at issue is kept as it was.
+    void_pdf = models.FileField(storage=private_storage, upload_to=credit_note_pdf_path, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
     # Issuing bookkeeping: the partner's admins are emailed once; failed attempts are kept for staff.
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -170,6 +172,8 @@ class CreditNote(FSMModelMixin, models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
+    # Why staff reissued the note it replaces (and what they corrected); blank on a note from an order.
+    correction_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(partner="partner")
@@ -199,6 +203,13 @@ class CreditNote(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.number or f"CN (scheduled #{self.pk})"
+
+    @property
+    def document(self):
+        """The file a download serves: the copy marked void once there is one, else the PDF as issued."""
+        if self.status == CreditNoteStatus.VOID and self.void_pdf:
+            return self.void_pdf
+        return self.pdf
 
     @transition(field=status, source=CreditNoteStatus.SCHEDULED, target=CreditNoteStatus.ISSUED)
     def issue(self) -> None:

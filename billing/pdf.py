@@ -28,6 +28,9 @@ _LABELS = {
         "reason": "Reason",
         "reason_order_change": "Order change: HWaaS devices transferred to another account",
         "conversion_date": "Conversion date",
+        "due_date": "Due date",
+        "void": "VOID",
+        "void_note": "This credit note is void and replaced by a corrected one; it is not a valid document.",
         "serial": "Serial",
         "product": "Product",
         "paid_period": "Paid period",
@@ -55,6 +58,9 @@ _LABELS = {
         "reason": "Causale",
         "reason_order_change": "Modifica d'ordine: dispositivi HWaaS trasferiti ad altro cliente",
         "conversion_date": "Data di conversione",
+        "due_date": "Data di scadenza",
+        "void": "ANNULLATA",
+        "void_note": "Questa nota di credito è annullata e sostituita da una corretta; non è un documento valido.",
         "serial": "Seriale",
         "product": "Prodotto",
         "paid_period": "Periodo pagato",
@@ -81,7 +87,7 @@ def snapshot_locale(snapshot: dict[str, Any]) -> AbstractContextManager:
     return use_locale(snapshot.get("language") or "en", (snapshot.get("partner") or {}).get("country"))
 
 
-def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
+def credit_note_context(snapshot: dict[str, Any], *, void: bool = False) -> dict[str, Any]:
     """Display strings for the template, formatted in the partner's conventions (call inside its locale)."""
     language = snapshot.get("language", "en")
     currency = snapshot["currency"]
@@ -108,6 +114,8 @@ def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
         "language": "it" if language.startswith("it") else "en",
         "issue_date": format_date(snapshot["issue_date"]),
         "conversion_date": format_date(snapshot["conversion_date"]),
+        "due_date": format_date(snapshot["due_date"]),
+        "void": void,
         "lines": lines,
         "net": money(snapshot["net"]),
         "tax": money(snapshot["tax"]),
@@ -116,16 +124,19 @@ def credit_note_context(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def credit_note_html(snapshot: dict[str, Any]) -> str:
+def credit_note_html(snapshot: dict[str, Any], *, void: bool = False) -> str:
     with snapshot_locale(snapshot):
-        return render_to_string("pdf/credit_note.html", credit_note_context(snapshot))
+        return render_to_string("pdf/credit_note.html", credit_note_context(snapshot, void=void))
 
 
-def credit_note_render(snapshot: dict[str, Any]) -> bytes:
-    """Render the credit note PDF from its snapshot (tens to hundreds of ms: never on a request)."""
+def credit_note_render(snapshot: dict[str, Any], *, void: bool = False) -> bytes:
+    """Render the credit note PDF from its snapshot (tens to hundreds of ms: never on a request).
+
+    void=True gives the same document marked void (watermark and banner), for a voided note's copy.
+    """
     from weasyprint import HTML  # imported here: loading pango is slow and only workers need it
 
-    html = credit_note_html(snapshot)
+    html = credit_note_html(snapshot, void=void)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 

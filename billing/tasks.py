@@ -6,7 +6,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from billing.models import CreditNote
-from billing.services.credit_notes import credit_note_issue, credit_note_record_failure, credit_notes_issue_due
+from billing.services.credit_notes import (
+    credit_note_issue,
+    credit_note_record_failure,
+    credit_note_void_pdf_render,
+    credit_notes_issue_due,
+)
 from core.tenancy import partner_scope, vendor_scope
 
 logger = logging.getLogger(__name__)
@@ -42,6 +47,19 @@ def issue_credit_note(self, credit_note_id: int) -> str | None:
             credit_note_record_failure(credit_note_id=credit_note_id, error=error)
         raise
     return note.number
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=5, retry_backoff_max=300,
+             max_retries=8)
+def render_void_credit_note_pdf(self, credit_note_id: int) -> str | None:
+    """Render the copy of a voided note's PDF marked void; a repeat delivery changes nothing."""
+    with vendor_scope():
+        partner_id = CreditNote.objects.filter(pk=credit_note_id).values_list("partner_id", flat=True).first()
+    if partner_id is None:
+        return None
+    with partner_scope(partner_id):
+        note = credit_note_void_pdf_render(credit_note_id=credit_note_id)
+    return note.void_pdf.name
 
 
 @shared_task(acks_late=True)

@@ -69,7 +69,8 @@ def credit_note_pdf_view(request: HttpRequest, credit_note_id: int) -> HttpRespo
     note = credit_note_get(partner=request.user.partner, credit_note_id=credit_note_id)
     if note.status == CreditNoteStatus.SCHEDULED or not note.pdf:
         raise Http404("This credit note has no PDF yet.")
-    response = FileResponse(note.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+    # A void note downloads as its copy marked void once rendered (billing.models.CreditNote.document).
+    response = FileResponse(note.document.open("rb"), content_type="application/pdf", as_attachment=True,
                             filename=f"{note.number}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -77,7 +77,7 @@ class CreditNotePdfApi(PartnerScopedMixin, APIView):
                 "The PDF is not available yet: the credit note is issued within 5 business days.",
                 extra={"status": note.status},
             )
-        return FileResponse(note.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+        return FileResponse(note.document.open("rb"), content_type="application/pdf", as_attachment=True,
                             filename=f"{note.number}.pdf")
 
 

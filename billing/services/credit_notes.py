@@ -21,7 +21,7 @@ from django_fsm import can_proceed
 
 from accounts.models import User
 from billing import emails, pdf
-from billing.calc import credit_note_totals
+from billing.calc import credit_line, credit_note_totals
 from billing.exceptions import BillingErrorCode, CreditNoteImmutable, CreditNoteInvalid, CreditNoteNotIssuable
 from billing.lines import CreditLineInputs
 from billing.models import CreditNote, CreditNoteLine, CreditNoteStatus
@@ -213,7 +213,11 @@ def credit_notes_enqueue_issue(*, credit_note_ids: list[int]) -> None:
 
 
 def credit_note_void(*, credit_note: CreditNote, user: User, reason: str) -> CreditNote:
-    """Void an issued note (staff): it stays, with its number and money, and who, when and why."""
+    """Void an issued note (staff): it stays, with its number and money, and who, when and why.
+
+    A copy of its PDF marked void is rendered after the commit (a worker's job, like issuing); the
+    PDF sent at issue is kept unchanged.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise CreditNoteInvalid("Say why the credit note is voided.", extra={"fields": {"reason": ["Required."]}})
@@ -228,11 +232,71 @@ def credit_note_void(*, credit_note: CreditNote, user: User, reason: str) -> Cre
         note.void_reason = reason
         _save(note, update_fields=["status", "voided_at", "voided_by", "void_reason"])
         logger.info("credit note %s voided by %s: %s", note.number or note.pk, user.pk, reason)
+        from billing.tasks import render_void_credit_note_pdf
+
+        publish_on_commit(render_void_credit_note_pdf, note.pk)
         return note
 
 
-def credit_note_reissue(*, credit_note: CreditNote, user: User) -> CreditNote:
-    """Create a new scheduled note with the void note's lines; it is issued (new number) after commit."""
+def credit_note_void_pdf_render(*, credit_note_id: int) -> CreditNote:
+    """Render and store the void copy of a void note's PDF once, from the snapshot frozen at issue."""
+    with transaction.atomic():
+        note = _lock(credit_note_id=credit_note_id)
+        if note.status != CreditNoteStatus.VOID or not note.snapshot:
+            raise CreditNoteNotIssuable("Only a void credit note has a void copy.", extra={"stage": note.status})
+        if note.void_pdf:
+            return note
+        data = pdf.credit_note_render(note.snapshot, void=True)
+        note.void_pdf.save(f"{note.number}-void.pdf", ContentFile(data), save=False)
+        _save(note, update_fields=["void_pdf"])
+        return note
+
+
+# What staff may correct on a line of a reissued note: the inputs of its amount.
+CORRECTABLE_LINE_FIELDS = frozenset({"period_start", "period_end", "period_price", "credited_from"})
+
+
+def _line_corrected(*, line: CreditNoteLine, correction: dict) -> CreditLineInputs:
+    """The line's inputs with the staff's corrections, its amount recomputed through billing.calc's one rule."""
+    unknown = set(correction) - CORRECTABLE_LINE_FIELDS
+    if unknown:
+        raise CreditNoteInvalid(
+            f"Line {line.serial}: only {', '.join(sorted(CORRECTABLE_LINE_FIELDS))} can be corrected.",
+            extra={"serial": line.serial, "fields": sorted(unknown)},
+        )
+    stated = CreditLineInputs.stated_by(line)
+    period_start = correction.get("period_start") or stated.period_start
+    period_end = correction.get("period_end") or stated.period_end
+    period_price = Decimal(str(correction.get("period_price", stated.period_price)))
+    first_day = correction.get("credited_from") or stated.credited_from
+    if period_end <= period_start or period_price < 0:
+        raise CreditNoteInvalid(
+            f"Line {line.serial}: the period must end after it starts and the price may not be negative.",
+            extra={"serial": line.serial},
+        )
+    # The credited days run from the first credited day (the later of conversion date and commitment end, which
+    # the staff state directly here) to the period end: the same rule a transfer uses.
+    credit = credit_line(period_start=period_start, period_end=period_end, period_price=period_price,
+                         conversion_date=first_day, commitment_end=first_day)
+    if credit is None:
+        raise CreditNoteInvalid(f"Line {line.serial}: nothing is left to credit.", extra={"serial": line.serial})
+    return CreditLineInputs.computed(device_id=line.device_id, serial=line.serial,
+                                     product_name=line.product_name, credit=credit)
+
+
+def credit_note_reissue(
+    *, credit_note: CreditNote, user: User, reason: str, corrections: dict[int, dict] | None = None
+) -> CreditNote:
+    """Create the corrected note that replaces a void one: same due date, corrected lines recomputed, the why kept.
+
+    corrections maps a line id of the void note to new inputs (period_start, period_end, period_price,
+    credited_from); each corrected amount is recomputed by billing.calc.credit_line. The new note is
+    scheduled and issued like any other (new gapless number, after commit).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise CreditNoteInvalid("Say why the credit note is reissued.", extra={"fields": {"reason": ["Required."]}})
+    corrections = corrections or {}
     with transaction.atomic():
         old = _lock(credit_note_id=credit_note.pk)
         if old.status != CreditNoteStatus.VOID:
@@ -242,9 +306,18 @@ def credit_note_reissue(*, credit_note: CreditNote, user: User) -> CreditNote:
                 "This credit note was already reissued.", code=BillingErrorCode.CREDIT_NOTE_ALREADY_REISSUED.value
             )
         lines = list(CreditNoteLine.objects.filter(credit_note=old).order_by("serial", "id"))
-        _lines_check(lines=lines)
+        stray = set(corrections) - {line.pk for line in lines}
+        if stray:
+            raise CreditNoteInvalid("A correction names a line that is not on this credit note.",
+                                    extra={"line_ids": sorted(stray)})
+        inputs = [
+            _line_corrected(line=line, correction=corrections[line.pk]) if line.pk in corrections
+            else CreditLineInputs.stated_by(line)
+            for line in lines
+        ]
+        _lines_check(lines=inputs)
         partner = old.partner
-        net, tax, total = credit_note_amounts(lines=lines, tax_rate=partner.tax_rate)
+        totals = credit_note_totals(amounts=[line.amount for line in inputs], tax_rate=partner.tax_rate)
         new = CreditNote.objects.create(
             partner=partner,
             giving_account_id=old.giving_account_id,
@@ -252,24 +325,23 @@ def credit_note_reissue(*, credit_note: CreditNote, user: User) -> CreditNote:
             reason=old.reason,
             currency=old.currency,
             tax_rate=partner.tax_rate,
-            net=net,
-            tax=tax,
-            total=total,
+            net=totals.net,
+            tax=totals.tax,
+            total=totals.total,
             conversion_date=old.conversion_date,
-            # A correction is due at once: the sweep flags it if it is still pending tomorrow.
-            due_date=partner_today(partner),
+            # A correction does not move the deadline: it is due when the note it replaces was due.
+            due_date=old.due_date,
             replaces=old,
+            correction_reason=reason,
         )
         CreditNoteLine.objects.bulk_create(
             [
-                CreditNoteLine(
-                    credit_note=new, subscription_id=line.subscription_id,
-                    **CreditLineInputs.stated_by(line).row_fields(),
-                )
-                for line in lines
+                CreditNoteLine(credit_note=new, subscription_id=line.subscription_id, **fields.row_fields())
+                for line, fields in zip(lines, inputs, strict=True)
             ]
         )
-        logger.info("credit note %s reissued as #%s by %s", old.number or old.pk, new.pk, user.pk)
+        logger.info("credit note %s reissued as #%s by %s (%s lines corrected): %s",
+                    old.number or old.pk, new.pk, user.pk, len(corrections), reason)
         credit_notes_enqueue_issue(credit_note_ids=[new.pk])
         return new
 
@@ -287,9 +359,14 @@ class SweepReport:
                 "overdue": self.overdue, "failed": [{"id": i, "error": e} for i, e in self.failed]}
 
 
-def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
-    """The sweep: issue scheduled notes whose task was lost, flag overdue ones, finish missing PDFs and emails."""
+def credit_notes_issue_due(*, now: dt.datetime | None = None, include_fresh: bool = False) -> SweepReport:
+    """The sweep: issue scheduled notes whose task was lost, flag overdue ones, finish missing PDFs and emails.
+
+    The beat leaves a note younger than SWEEP_GRACE to its own task; `include_fresh` (a clerk running the
+    sweep by hand, e.g. after a broker outage) issues every scheduled note now.
+    """
     now = now or timezone.now()
+    grace = dt.timedelta(0) if include_fresh else SWEEP_GRACE
     report = SweepReport()
     # The sweep works for every partner: read the work list unscoped on purpose, then do each
     # note inside its own partner's scope, as a request of that partner would. The list is wide on purpose
@@ -297,7 +374,7 @@ def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
     with vendor_scope():
         scheduled = list(
             CreditNote.objects.filter(status=CreditNoteStatus.SCHEDULED)
-            .filter(Q(created_at__lte=now - SWEEP_GRACE) | Q(due_date__lte=now.date() + dt.timedelta(days=1)))
+            .filter(Q(created_at__lte=now - grace) | Q(due_date__lte=now.date() + dt.timedelta(days=1)))
             .select_related("partner")
             .order_by("due_date", "id")
         )
@@ -307,9 +384,14 @@ def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
             .order_by("issued_at", "id")
             .values_list("pk", "partner_id", "pdf", "emailed_at")
         )
+        # Void notes whose copy marked void was lost with its message.
+        void_unmarked = list(
+            CreditNote.objects.filter(status=CreditNoteStatus.VOID, void_pdf="").exclude(snapshot__isnull=True)
+            .values_list("pk", "partner_id")
+        )
     for note in scheduled:
         today = partner_today(note.partner, at=now)
-        if note.created_at > now - SWEEP_GRACE and note.due_date > today:
+        if note.created_at > now - grace and note.due_date > today:
             continue  # fresh and not due: its task is probably on the way
         if note.due_date < today:
             with vendor_scope():
@@ -343,5 +425,13 @@ def credit_notes_issue_due(*, now: dt.datetime | None = None) -> SweepReport:
             logger.exception("credit note #%s: finishing PDF/email failed in the sweep", pk)
             with vendor_scope():
                 credit_note_record_failure(credit_note_id=pk, error=error)
+            report.failed.append((pk, str(error)))
+    for pk, partner_id in void_unmarked:
+        try:
+            with partner_scope(partner_id):
+                marked = credit_note_void_pdf_render(credit_note_id=pk)
+            report.pdfs_rendered.append(marked.number)
+        except Exception as error:
+            logger.exception("credit note #%s: rendering the void copy failed in the sweep", pk)
             report.failed.append((pk, str(error)))
     return report

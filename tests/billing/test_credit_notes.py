@@ -223,7 +223,7 @@ def test_void_keeps_the_note_and_reissue_gets_a_new_number(partner_it, user_it):
     assert voided.number == old.number and voided.total == Decimal("77.01")
 
     # when it is reissued
-    new = credit_note_reissue(credit_note=voided, user=staff)
+    new = credit_note_reissue(credit_note=voided, user=staff, reason="Wrong giving account")
 
     # then a new scheduled note holds the same lines and replaces the old one
     assert new.status == CreditNoteStatus.SCHEDULED and new.replaces_id == old.pk
@@ -236,7 +236,7 @@ def test_void_keeps_the_note_and_reissue_gets_a_new_number(partner_it, user_it):
     assert old.number in pdf_text(stored_pdf(issued))
     # and a second reissue is refused
     with pytest.raises(CreditNoteInvalid):
-        credit_note_reissue(credit_note=voided, user=staff)
+        credit_note_reissue(credit_note=voided, user=staff, reason="again")
 
 
 @pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_void_needs_a_reason_and_an_issued_note_and_only_void_notes_are_reissued
     with pytest.raises(CreditNoteInvalid):
         credit_note_void(credit_note=note, user=user_it, reason="  ")
     with pytest.raises(TransitionNotAllowed):
-        credit_note_reissue(credit_note=note, user=user_it)
+        credit_note_reissue(credit_note=note, user=user_it, reason="not void yet")
     credit_note_void(credit_note=note, user=user_it, reason="duplicate")
     with pytest.raises(TransitionNotAllowed):
         credit_note_void(credit_note=note, user=user_it, reason="again")
@@ -328,7 +328,8 @@ def test_admin_lists_overdue_notes_links_the_pdf_and_voids_and_reissues(staff_cl
     issued.refresh_from_db()
     assert issued.status == CreditNoteStatus.VOID and issued.void_reason == "Wrong giving account"
     assert issued.voided_by == staff_client.staff
-    staff_client.post(changelist, {"action": "reissue_selected", "_selected_action": [issued.pk]})
+    staff_client.post(changelist, {"action": "reissue_selected", "_selected_action": [issued.pk],
+                                   "reason": "Wrong giving account"})
 
     # then a scheduled replacement exists; issued as the worker would (its task is sent after the commit,
     # which this test's transaction never reaches), it gets the next number
