@@ -17,7 +17,7 @@ class InvalidCredentials(ApplicationError):
 
 
 class LockedOut(ApplicationError):
-    """Too many failed logins from this client: django-axes refuses it for a while."""
+    """Too many failed logins for this user name from this address: django-axes refuses the pair for a while."""
 
     status_code = 429
     default_code = AccountErrorCode.LOCKED_OUT.value

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.client_ip import client_ip
 from core.errors import ApplicationError
 from core.locale import use_locale
 from core.tenancy import partner_scope
@@ -24,10 +25,6 @@ from quotes.totals import quote_totals
 
 def _link_problem(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return render(request, "quotes/sign_problem.html", {"problem": exc}, status=exc.status_code)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _is_link_problem(exc: ApplicationError) -> bool:
@@ -55,7 +52,7 @@ def sign_view(request: HttpRequest, token: str) -> HttpResponse:
             if form.is_valid():
                 try:
                     signed = services.quote_sign(
-                        token=token, signer_name=form.cleaned_data["signer_name"], ip_address=_client_ip(request),
+                        token=token, signer_name=form.cleaned_data["signer_name"], ip_address=client_ip(request),
                         user_agent=request.headers.get("User-Agent", ""),
                         pdf_sha256=form.cleaned_data["pdf_sha256"],
                     )
@@ -89,7 +86,7 @@ def sign_decline_view(request: HttpRequest, token: str) -> HttpResponse:
     # No partner is logged in: the token names the quote's partner, whose scope is opened on purpose.
     with partner_scope(claim.partner_id):
         try:
-            quote = services.quote_decline(token=token, signer_name=name, ip_address=_client_ip(request),
+            quote = services.quote_decline(token=token, signer_name=name, ip_address=client_ip(request),
                                            user_agent=request.headers.get("User-Agent", ""))
         except ApplicationError as exc:
             return _link_problem(request, exc)

@@ -7,7 +7,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.serializers import (
@@ -21,9 +20,10 @@ from accounts.exceptions import InvalidCredentials, LockedOut
 from accounts.models import Account
 from accounts.selectors import account_get, account_list
 from core.api import PartnerScopedMixin, error_responses, list_error_responses
+from core.throttling import ClientIpRateThrottle
 
 
-class TokenObtainThrottle(SimpleRateThrottle):
+class TokenObtainThrottle(ClientIpRateThrottle):
     """Per client address, whoever they claim to be: slows down password guessing."""
 
     scope = "auth_token"
@@ -32,9 +32,6 @@ class TokenObtainThrottle(SimpleRateThrottle):
     def get_rate(self):
         # Read at request time so DEFAULT_THROTTLE_RATES["auth_token"] (if set) wins over the default.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.default_rate
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenObtainApi(APIView):
@@ -55,13 +52,14 @@ class TokenObtainApi(APIView):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         django_request = request._request
-        # The Django request (not DRF's wrapper) lets django-axes count failures and lock the client out.
+        # The Django request (not DRF's wrapper) lets django-axes count failures and lock out this user name
+        # from this client address (AXES_LOCKOUT_PARAMETERS), exactly as the login page does.
         user = authenticate(request=django_request, **credentials.validated_data)
         if getattr(django_request, "axes_locked_out", False):
             # Answer in the API's error format; clearing the flag keeps axes' middleware from
             # replacing this response with its HTML lockout page.
             django_request.axes_locked_out = False
-            raise LockedOut("Too many failed logins: try again later.")
+            raise LockedOut("Too many failed logins for this user name from this address: try again later.")
         if user is None:
             raise InvalidCredentials("Unable to log in with the provided credentials.")
         token, _created = Token.objects.get_or_create(user=user)
