@@ -45,8 +45,8 @@ COPY orders/ ./orders/
 COPY templates/ ./templates/
 COPY static/ ./static/
 
-# collectstatic only reads the settings; it needs some SECRET_KEY because DEBUG is off.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# collectstatic only reads the settings; it needs some SECRET_KEY and PORTAL_BASE_URL because DEBUG is off.
+RUN SECRET_KEY=collectstatic-only PORTAL_BASE_URL=http://collectstatic.invalid python manage.py collectstatic --noinput \
  && useradd --system --uid 1000 --home-dir /app app \
  && mkdir -p var/private var/media var/mail \
  && chown -R app:app var

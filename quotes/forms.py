@@ -13,16 +13,30 @@ class QuoteHeaderForm(forms.Form):
         initial=AdditionalConfiguration.ADDITIONAL_ITEMS, widget=forms.Select(attrs={"class": "slds-select"}),
     )
 
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        """Lock the configuration on edit: a disabled field is not submitted, so it keeps its initial value."""
+        super().__init__(*args, **kwargs)
+        self.fields["additional_configuration"].disabled = locked
+
 
 class ProductChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Product) -> str:
         return f"{obj.name} ({obj.sku})"
 
 
+class QuantityField(forms.IntegerField):
+    """An integer written in ASCII digits: `int()` would read "٣" as 3, which no partner meant to type."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class QuoteLineForm(forms.Form):
     product = ProductChoiceField(queryset=Product.objects.filter(is_active=True).order_by("name"),
                                  empty_label="Choose a product…", widget=forms.Select(attrs={"class": "slds-select"}))
-    quantity = forms.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX, initial=1,
+    quantity = QuantityField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX, initial=1,
                                   widget=forms.NumberInput(attrs={"class": "slds-input portal-qty"}))
     ownership = forms.ChoiceField(choices=Ownership.choices, initial=Ownership.HWAAS,
                                   widget=forms.Select(attrs={"class": "slds-select"}))

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_fsm import can_proceed
 
@@ -12,7 +13,7 @@ from core.clock import partner_today
 from core.money import ZERO
 from quotes.exceptions import QuoteErrorCode, SigningLinkGone, SigningLinkInvalid
 from quotes.models import Quote, QuoteLine, QuoteStage, QuoteTransition
-from quotes.signing import SigningClaim, signing_url
+from quotes.signing import SigningClaim, signing_path, signing_url
 
 QUOTE_ORDERINGS = {"number", "-number", "created_at", "-created_at", "account__name", "-account__name",
                    "stage", "-stage", "total", "-total"}
@@ -86,9 +87,15 @@ def quote_awaits_customer(*, quote: Quote) -> bool:
     return can_proceed(quote.accept)
 
 
-def quote_signing_url(*, quote: Quote) -> str | None:
-    """The customer's signing link while they may still answer (none before or after)."""
-    return signing_url(quote=quote) if quote_awaits_customer(quote=quote) else None
+def quote_signing_url(*, quote: Quote, request: HttpRequest | None = None) -> str | None:
+    """The customer's signing link while they may still answer (none before or after).
+
+    On a page or an API answer the link names the host the request came to; without a request
+    (an email sent by a task) it names PORTAL_BASE_URL.
+    """
+    if not quote_awaits_customer(quote=quote):
+        return None
+    return request.build_absolute_uri(signing_path(quote=quote)) if request is not None else signing_url(quote=quote)
 
 
 def quote_signable_check(*, quote: Quote, claim: SigningClaim, today: dt.date) -> None:

@@ -58,7 +58,7 @@ def _path_steps(quote: Quote) -> list[dict]:
     ]
 
 
-def _detail_context(quote: Quote) -> dict:
+def _detail_context(request: HttpRequest, quote: Quote) -> dict:
     ready = quote_proposal_ready(quote=quote)
     preparing = quote_proposal_expected(quote=quote) and not ready
     return {
@@ -74,7 +74,7 @@ def _detail_context(quote: Quote) -> dict:
         "proposal_preparing": preparing,
         # htmx polls the PDF box only while the customer may still open the proposal.
         "proposal_polling": preparing and quote_awaits_customer(quote=quote),
-        "signing_url": quote_signing_url(quote=quote) or "",
+        "signing_url": quote_signing_url(quote=quote, request=request) or "",
         "can_edit": quote.is_editable,
         # One button per FSM transition, shown exactly when the state machine allows it.
         "can_submit": can_proceed(quote.present),
@@ -88,14 +88,14 @@ def _detail_context(quote: Quote) -> dict:
 @partner_required
 def quote_detail_view(request: HttpRequest, quote_id: int) -> HttpResponse:
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
-    return render(request, "quotes/quote_detail.html", _detail_context(quote))
+    return render(request, "quotes/quote_detail.html", _detail_context(request, quote))
 
 
 @partner_required
 def quote_pdf_status_view(request: HttpRequest, quote_id: int) -> HttpResponse:
     """The PDF box alone, polled by htmx while the proposal is being prepared."""
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
-    return render(request, "quotes/_pdf_status.html", _detail_context(quote))
+    return render(request, "quotes/_pdf_status.html", _detail_context(request, quote))
 
 
 @partner_required
@@ -151,8 +151,10 @@ def _apply_line_error(formset: QuoteLineFormSet, indexes: list[int], exc: Applic
 
 def _lines_page(request: HttpRequest, *, project, quote: Quote | None) -> HttpResponse:
     """Create (quote=None) or edit a quote's Additional Items; 'Add another line' re-renders with one more row."""
+    # The configuration is chosen when the quote is created; editing changes only the lines.
+    header_initial = {"additional_configuration": quote.additional_configuration if quote else "additional_items"}
     if request.method == "POST":
-        header = QuoteHeaderForm(request.POST)
+        header = QuoteHeaderForm(request.POST, initial=header_initial, locked=quote is not None)
         if "add_line" in request.POST:
             formset = _formset_with_extra_line(request.POST)
         else:
@@ -179,8 +181,7 @@ def _lines_page(request: HttpRequest, *, project, quote: Quote | None) -> HttpRe
                         elif not _apply_line_error(formset, indexes, exc):
                             messages.error(request, exc.message)
     else:
-        header = QuoteHeaderForm(initial={"additional_configuration": quote.additional_configuration
-                                          if quote else "additional_items"})
+        header = QuoteHeaderForm(initial=header_initial, locked=quote is not None)
         if quote is None:
             formset = QuoteLineFormSet(prefix=LINE_PREFIX, initial=[{"quantity": 1, "ownership": "hwaas"}])
         else:
@@ -188,9 +189,6 @@ def _lines_page(request: HttpRequest, *, project, quote: Quote | None) -> HttpRe
                 {"product": line.product_id, "quantity": line.quantity, "ownership": line.ownership}
                 for line in quote.lines.all()
             ])
-    if quote is not None:
-        # The configuration is chosen when the quote is created; editing changes only the lines.
-        header.fields["additional_configuration"].disabled = True
     context = {
         "nav": "quotes",
         "project": project,
@@ -255,7 +253,7 @@ def quote_accept_view(request: HttpRequest, quote_id: int) -> HttpResponse:
     if request.method == "POST":
         return _transition(request, quote_id, "accept")
     quote = quote_get(partner=request.user.partner, quote_id=quote_id)
-    return render(request, "quotes/quote_accept_confirm.html", _detail_context(quote))
+    return render(request, "quotes/quote_accept_confirm.html", _detail_context(request, quote))
 
 
 @require_POST

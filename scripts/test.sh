@@ -60,6 +60,7 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/hwaas"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true    # browser tests touch the database from Playwright's event loop
 export SECRET_KEY="${SECRET_KEY:-test-only-not-a-secret}"   # required when DEBUG is off, as in tests
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://testserver}"   # required when DEBUG is off, as in tests
 echo "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT"
 
 status=0

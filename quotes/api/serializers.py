@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import AccountSummarySerializer
-from core.api import IdField, QueryParamsSerializer
+from core.api import AsciiIntegerField, IdField, QueryParamsSerializer
 from devices.models import Ownership, Product
 from quotes.models import AdditionalConfiguration, Quote, QuoteLine, QuoteStage, QuoteTransition
 from quotes.selectors import QUOTE_ORDERINGS, quote_proposal_ready, quote_signing_url
@@ -26,7 +26,7 @@ class SkuField(serializers.SlugRelatedField):
 class QuoteLineInputSerializer(serializers.Serializer):
     product = SkuField(slug_field="sku", queryset=Product.objects.filter(is_active=True),
                                            help_text="The catalogue SKU, e.g. WF.")
-    quantity = serializers.IntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX)
+    quantity = AsciiIntegerField(min_value=QUANTITY_MIN, max_value=QUANTITY_MAX)
     ownership = serializers.ChoiceField(choices=Ownership.choices)
 
 
@@ -114,7 +114,7 @@ class QuoteSerializer(QuoteListSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_signing_url(self, quote: Quote) -> str | None:
         """The customer's signing link while the quote is presented."""
-        return quote_signing_url(quote=quote)
+        return quote_signing_url(quote=quote, request=self.context.get("request"))
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")

@@ -5,11 +5,11 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import PartnerScopedMixin, PdfRenderer, error_responses, list_error_responses
+from core.parsers import JSONParser
 from projects.selectors import project_get
 from quotes import services
 from quotes.api.serializers import (

@@ -71,6 +71,35 @@ def test_editing_replaces_lines_and_a_presented_quote_cannot_be_edited(client_it
     assert "only a draft quote can be edited" in response.content.decode()
 
 
+def test_editing_saves_without_the_locked_configuration_as_a_browser_posts_it(client_it, draft_quote, catalogue):
+    # given the edit page, whose Additional Configuration is disabled (a browser does not submit it)
+    url = reverse("quotes:edit", args=[draft_quote.pk])
+    assert "disabled" in client_it.get(url).content.decode()
+    data = _formset([{"product": catalogue["WF"].pk, "quantity": "7", "ownership": "hwaas"},
+                     {"product": catalogue["VIS"].pk, "quantity": "1", "ownership": "capex"}], initial=2,
+                    extra={"save": "1"})
+    del data["additional_configuration"]
+    # when the partner changes a quantity and saves
+    response = client_it.post(url, data)
+    # then the lines are saved and the configuration stays as created
+    assert response.status_code == 302 and response.url == reverse("quotes:detail", args=[draft_quote.pk])
+    assert sorted(draft_quote.lines.values_list("product__sku", "quantity")) == [("VIS", 1), ("WF", 7)]
+    draft_quote.refresh_from_db()
+    assert draft_quote.additional_configuration == "additional_items"
+
+
+def test_editing_ignores_a_tampered_configuration(client_it, draft_quote, catalogue):
+    # given a post that tries to change the locked configuration
+    data = _formset([{"product": catalogue["WF"].pk, "quantity": "2", "ownership": "hwaas"}], initial=1,
+                    extra={"additional_configuration": "new_pbx"})
+    # when it is saved
+    response = client_it.post(reverse("quotes:edit", args=[draft_quote.pk]), data)
+    # then only the lines change
+    assert response.status_code == 302
+    draft_quote.refresh_from_db()
+    assert draft_quote.additional_configuration == "additional_items"
+
+
 def test_submit_then_the_detail_page_shows_link_pdf_and_timeline(client_it, draft_quote,
                                                                  django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
