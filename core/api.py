@@ -4,7 +4,7 @@ import json
 import re
 from contextlib import ExitStack
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -53,12 +53,25 @@ def _flatten(detail):
     return str(detail)
 
 
+TOO_LARGE = {"code": "too_large", "message": "The request body is too large.", "extra": {}}
+SERVER_ERROR = {"code": "server_error", "message": "A server error occurred.", "extra": {}}
+BAD_REQUEST = {"code": "bad_request", "message": "The request is malformed.", "extra": {}}
+FORBIDDEN = {"code": "permission_denied", "message": "You do not have permission to perform this action.",
+             "extra": {}}
+
+
 def exception_handler(exc, context):
-    """Render every error as {"code", "message", "extra"}."""
+    """Render every error as {"code", "message", "extra"}.
+
+    What this leaves unhandled (a bug) reaches Django, whose handler500 (`server_error`) answers it in the
+    same format under /api/.
+    """
     if isinstance(exc, ApplicationError):
         return Response(
             {"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code
         )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(TOO_LARGE, status=413)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -85,7 +98,16 @@ class ErrorSerializer(serializers.Serializer):
     extra = serializers.DictField()
 
 
-class IdField(serializers.IntegerField):
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer; one sent as text must use ASCII digits (`int()` would read "٣" as 3)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IdField(AsciiIntegerField):
     """An object id given by a client: 1 to MAX_ID, so an absurd number is a 400, never a driver overflow."""
 
     def __init__(self, **kwargs):
@@ -97,8 +119,8 @@ class IdField(serializers.IntegerField):
 class QueryParamsSerializer(serializers.Serializer):
     """Reads a list's query parameters as strictly as the schema documents them.
 
-    DRF takes a blank value as "not given" and `1.0` as the integer 1; the schema promises neither, so a
-    blank value is refused unless the field allows blank, and an integer must be written as one.
+    A blank value (`?account=`) is "not given", as django-filter takes it; DRF reads `1.0` as the integer
+    1, which the schema does not promise, so an integer must be written as one.
     """
 
     _INTEGER = re.compile(r"-?[0-9]+")
@@ -107,6 +129,9 @@ class QueryParamsSerializer(serializers.Serializer):
         fields = super().get_fields()
         for field in fields.values():
             if isinstance(field, serializers.CharField):
+                # Blank is dropped before validation: the schema says it may be sent (as a second,
+                # empty string beside the pattern).
+                field.allow_blank = True
                 # DRF refuses NUL characters in text; say so in the schema too (as a pattern).
                 field.validators = [
                     *(v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)),
@@ -115,12 +140,11 @@ class QueryParamsSerializer(serializers.Serializer):
         return fields
 
     def to_internal_value(self, data):
+        data = self._without_blanks(data)
         errors = {}
         for name, field in self.fields.items():
             values = data.getlist(name) if hasattr(data, "getlist") else []
-            if any(value == "" for value in values) and not getattr(field, "allow_blank", False):
-                errors[name] = [field.error_messages.get("blank", "This field may not be blank.")]
-            elif isinstance(field, serializers.IntegerField) and not all(
+            if isinstance(field, serializers.IntegerField) and not all(
                 self._INTEGER.fullmatch(value) for value in values
             ):
                 errors[name] = [field.error_messages["invalid"]]
@@ -131,6 +155,21 @@ class QueryParamsSerializer(serializers.Serializer):
         if errors:
             raise drf_exceptions.ValidationError(errors)
         return validated
+
+    def _without_blanks(self, data):
+        """The query with every blank value of a field left out (a field left with none is not given)."""
+        if not hasattr(data, "getlist"):
+            return data
+        data = data.copy()
+        for name in self.fields:
+            if name not in data:
+                continue
+            values = [value for value in data.getlist(name) if value != ""]
+            if values:
+                data.setlist(name, values)
+            else:
+                del data[name]
+        return data
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorSerializer]]:
@@ -151,6 +190,29 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": "Not found.", "extra": {}}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's 400 (a body past DATA_UPLOAD_MAX_MEMORY_SIZE is a 413): the one error format under /api/."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(TOO_LARGE, status=413)
+        return JsonResponse(BAD_REQUEST, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """Django's 403 outside DRF: the one error format under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(FORBIDDEN, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """A 500 (a bug, already logged by Django): the one error format under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(SERVER_ERROR, status=500)
+    return defaults.server_error(request)
 
 
 class PdfRenderer(renderers.BaseRenderer):

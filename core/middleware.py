@@ -27,3 +27,22 @@ class PartnerScopeMiddleware:
             elif user.is_authenticated and user.is_staff and request.path.startswith(self.admin_prefix):
                 stack.enter_context(vendor_scope())
             return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Mark every API answer and every page of a signed-in partner `Cache-Control: private, no-store`.
+
+    They hold one partner's customers, prices and devices: no shared cache or browser history may keep
+    them. A response that already says how to cache (the PDFs) keeps its own header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        partner_page = user is not None and user.is_authenticated and getattr(user, "partner_id", None)
+        if (request.path.startswith("/api/") or partner_page) and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

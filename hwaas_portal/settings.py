@@ -3,6 +3,7 @@
 DATABASE_URL   default: embedded SQLite in var/db.sqlite3 (WAL, IMMEDIATE transactions)
 REDIS_URL      broker and result backend for Celery
 SECRET_KEY     required unless DEBUG is on
+PORTAL_BASE_URL  base of links in emails; required unless DEBUG is on
 """
 
 from pathlib import Path
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PartnerScopeMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -116,9 +118,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# How many reverse proxies of our own sit in front of the portal (0: the peer address is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock out the pair (user name, client address): one user's typos never lock another user, nor the same
+# user on another network; made-up user names never lock a real one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -151,8 +158,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Wildcom Partner Portal <no-reply@portal.example>")
 
-# Public base URL used in links sent by email (signing links).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Public base URL of links sent by email (signing links), where no request says the host; pages and
+# API answers build theirs from the request. Required unless DEBUG is on: a wrong host in a customer's
+# email is not noticed until the customer clicks it.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000") if DEBUG else env("PORTAL_BASE_URL")
 VENDOR = {
     "name": "Wildcom Telecom",
     "legal_name": "Wildcom Telecom S.p.A.",
@@ -173,7 +182,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.PortalUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_USER", default="6000/hour")},
     "COERCE_DECIMAL_TO_STRING": True,
 }

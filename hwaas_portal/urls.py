@@ -4,6 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 # A URL that matches no API route (e.g. /api/v1/devices/abc/) still answers in the API's error format.
 handler404 = "core.api.not_found"
+# The same for Django's own 400 (413 for a body too large), 403 and 500.
+handler400 = "core.api.bad_request"
+handler403 = "core.api.permission_denied"
+handler500 = "core.api.server_error"
 
 admin.site.site_header = "HWaaS Partner Portal — vendor staff"
 admin.site.site_title = "HWaaS Portal admin"

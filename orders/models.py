@@ -1,5 +1,7 @@
 """Orders, their lines, the devices a confirmation moved, and the Confirm Order wizard's state."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,7 @@ from core.money import MoneyField
 from devices.models import Device, Ownership, Product
 from projects.models import Project
 from quotes.models import Quote, QuoteLine
+from quotes.totals import line_amount
 
 
 class OrderStatus(models.TextChoices):
@@ -83,8 +86,9 @@ class OrderLine(models.Model):
         ]
 
     @property
-    def line_total(self):
-        return self.unit_price * self.quantity
+    def line_total(self) -> Decimal:
+        """Unit price × quantity, by the quote's one line-amount rule."""
+        return line_amount(unit_price=self.unit_price, quantity=self.quantity)
 
     def __str__(self) -> str:
         # "5 × WorkForce (HWaaS)": what staff read in the admin's rows (the product's name, not its id).

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Partner
 from billing.models import CreditNote, CreditNoteLine
+from core.converters import id_parse
 from devices.models import CustodyEvent, Device, Product
 from orders.models import Order, OrderDeviceMove, OrderLine
 
@@ -56,8 +57,8 @@ def product_ids_parse(*, values: Iterable[str]) -> list[int]:
         value = value.strip()
         if not value:
             continue
-        if value.isdigit():
-            ids.add(int(value))
+        if (pk := id_parse(value)) is not None:
+            ids.add(pk)
         else:
             skus.add(value)
     if skus:

@@ -6,8 +6,8 @@ from django_fsm import can_proceed
 
 from core.views import is_table_refresh, paginate, partner_required
 from orders.models import OrderStatus
-from orders.selectors import order_get, order_list
-from quotes.totals import lines_net
+from orders.selectors import order_get, order_list, order_moves_get
+from orders.totals import order_totals
 
 
 @partner_required
@@ -34,13 +34,21 @@ def _path_steps(status: str) -> list[dict]:
 
 @partner_required
 def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = order_get(partner=request.user.partner, order_id=order_id)
+    partner = request.user.partner
+    order = order_get(partner=partner, order_id=order_id)
     lines = list(order.lines.all())
+    moves = order_moves_get(partner=partner, order=order)
+    totals = order_totals(lines=lines, currency=order.currency,
+                          first_charges=[sub.first_period_charge for sub in moves.subscriptions
+                                         if sub.first_period_charge is not None])
     context = {
         "nav": "orders",
         "order": order,
         "lines": lines,
-        "total": lines_net(lines=lines),
+        # The highlights' total is what ships new: transferred lines are devices the partner already has.
+        "total": totals.shipped,
+        "totals": totals,
+        "moves": moves,
         "path_steps": _path_steps(order.status),
         # The Confirm Order button is offered exactly when the order's state machine allows `confirm`.
         "can_confirm": can_proceed(order.confirm),

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import Pbx
 from accounts.selectors import pbx_receiving_get
 from billing.models import Subscription, SubscriptionStatus
+from core.converters import id_parse
 from core.errors import ApplicationError, NotFound
 from core.views import paginate, partner_required
 from devices.models import Device, Ownership
@@ -26,7 +27,9 @@ from orders.exceptions import OrderNotDraft, WizardStepNotAllowed
 from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
 from orders.rules import PickedDevice, UnselectedLine, cannot_receive_hwaas, fills_by_kind, pbx_needed
 from orders.services.wizard import (
+    MovedPick,
     order_wizard_confirm,
+    order_wizard_drop_moved,
     order_wizard_get_or_start,
     order_wizard_open,
     order_wizard_save_devices,
@@ -162,17 +165,21 @@ def step_pbx(request: HttpRequest, order_id: int) -> HttpResponse:
 # --- screen 2: lines with their tick, Transfer OPEX / assign CAPEX ---------------------------------------------
 
 
-def _line_fills(order: Order, lines: list[OrderLine], wizard: OrderWizard) -> list[dict]:
-    """The running count per product and ownership: "WorkForce: 3 of 4 picked" (one query for the picks)."""
+def _line_fills(order: Order, lines: list[OrderLine], wizard: OrderWizard,
+                picked: list[PickedDevice] | None = None) -> list[dict]:
+    """The running count per product and ownership: "WorkForce: 3 of 4 picked" (one query for the picks,
+    none when the caller already read them)."""
     unselected = [line for line in lines if line.pk in set(wizard.unselected_lines)]
     products = {line.product_id: line.product for line in unselected}
-    picked = picked_devices_get(partner=order.partner, order=order, device_ids=wizard.transfers)
+    if picked is None:
+        devices = picked_devices_get(partner=order.partner, order=order, device_ids=wizard.transfers)
+        picked = [PickedDevice.of(device) for device in devices]
     fills = [
         {"product": products[fill.product_id], "ownership": fill.ownership,
          "tab": "capex" if fill.ownership == Ownership.CAPEX else "opex",
          "quantity": fill.quantity, "picked": fill.picked, "complete": fill.picked >= fill.quantity}
         for fill in fills_by_kind(unselected=[UnselectedLine.of(line) for line in unselected],
-                                  picked=[PickedDevice.of(device) for device in picked])
+                                  picked=picked)
     ]
     return sorted(fills, key=lambda f: (f["tab"], f["product"].name))
 
@@ -225,15 +232,17 @@ def _candidates_page(request: HttpRequest, order: Order, state: dict) -> Page:
     return paginate(request, qs)
 
 
-def _devices_context(request: HttpRequest, order: Order, wizard: OrderWizard) -> dict:
+def _devices_context(request: HttpRequest, order: Order, wizard: OrderWizard,
+                     moved: list[MovedPick] | None = None, picked: list[PickedDevice] | None = None) -> dict:
     lines = list(OrderLine.objects.filter(order=order).select_related("product").order_by("id"))
     unselected = set(wizard.unselected_lines)
     context = {
         **_base_context(order, wizard, WizardStep.DEVICES),
+        "moved_picks": [m.message for m in moved or []],
         "lines": lines,
         "unselected_ids": unselected,
         "has_unselected": bool(unselected),
-        "fills": _line_fills(order, lines, wizard),
+        "fills": _line_fills(order, lines, wizard, picked),
         "picked_ids": set(wizard.transfers),
         "picked_count": len(wizard.transfers),
         "all_products": ALL_PRODUCTS,
@@ -263,9 +272,15 @@ def step_devices(request: HttpRequest, order_id: int) -> HttpResponse:
     """Screen 2. GET shows it (htmx: the table alone); POST is *Next*: validate the saved picks, go to the summary."""
     order = _order(request, order_id)
     try:
-        wizard = order_wizard_open(order=order, user=request.user, step=WizardStep.DEVICES)
+        # Picks another order moved meanwhile leave first, and the screen names them.
+        screen = order_wizard_drop_moved(order=order, user=request.user)
     except ApplicationError as error:
         return _refused(request, order, error, back_to=WizardStep.PBX)
+    wizard, moved = screen.wizard, screen.moved
+    if request.method == "POST" and moved:
+        # The partner has not seen the picks change yet: show them before going on.
+        context = _devices_context(request, order, wizard, moved, screen.picked)
+        return render(request, "orders/wizard/step_devices.html", context)
     if request.method == "POST":
         try:
             order_wizard_save_devices(order=order, user=request.user, unselected_lines=wizard.unselected_lines,
@@ -276,11 +291,17 @@ def step_devices(request: HttpRequest, order_id: int) -> HttpResponse:
             context = {**_devices_context(request, order, wizard), "page_error": error.message}
             return render(request, "orders/wizard/step_devices.html", context, status=400)
         return _go(request, reverse("orders:confirm_summary", args=[order.pk]))
-    return _devices_render(request, _devices_context(request, order, wizard))
+    return _devices_render(request, _devices_context(request, order, wizard, moved, screen.picked))
+
+
+def _moved_toasts(request: HttpRequest, moved: list[MovedPick]) -> None:
+    """Name the dropped picks on the page a plain POST redirects to."""
+    for pick in moved:
+        messages.warning(request, pick.message)
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [pk for pk in map(id_parse, values) if pk is not None]
 
 
 @partner_required
@@ -299,8 +320,10 @@ def toggle_lines(request: HttpRequest, order_id: int) -> HttpResponse:
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=wanted)}
     if len(lines) != len(set(wanted)):
         raise Http404("Line not found.")
+    moved: list[MovedPick] = []
     try:
-        wizard = order_wizard_open(order=order, user=request.user, step=WizardStep.DEVICES)
+        screen = order_wizard_drop_moved(order=order, user=request.user)
+        wizard, moved = screen.wizard, screen.moved
         unselected = set(wizard.unselected_lines)
         for pk in wanted:
             now_selected = pk not in unselected
@@ -310,7 +333,8 @@ def toggle_lines(request: HttpRequest, order_id: int) -> HttpResponse:
     except ApplicationError as error:
         return _refused(request, order, error, back_to=WizardStep.DEVICES)
     if getattr(request, "htmx", None):
-        return render(request, "orders/wizard/_devices.html", _devices_context(request, order, wizard))
+        return render(request, "orders/wizard/_devices.html", _devices_context(request, order, wizard, moved))
+    _moved_toasts(request, moved)
     url = reverse("orders:confirm_devices", args=[order.pk])
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
@@ -337,8 +361,11 @@ def toggle_picks(request: HttpRequest, order_id: int) -> HttpResponse:
     if len(devices) != len(set(wanted)):
         raise Http404("Device not found.")
     error_message = ""
+    moved: list[MovedPick] = []
     try:
-        wizard = order_wizard_open(order=order, user=request.user, step=WizardStep.DEVICES)
+        # A pick another order moved meanwhile leaves first: it takes no room from its replacement.
+        screen = order_wizard_drop_moved(order=order, user=request.user)
+        wizard, moved = screen.wizard, screen.moved
         current = set(wizard.transfers)
         # Unpicks first, so a page that swaps one device for another fits the count.
         changes = sorted((pk in picked, pk) for pk in wanted if (pk in picked) != (pk in current))
@@ -350,8 +377,9 @@ def toggle_picks(request: HttpRequest, order_id: int) -> HttpResponse:
         error_message = error.message
         wizard = OrderWizard.objects.get(order=order)
     if getattr(request, "htmx", None):
-        context = {**_devices_context(request, order, wizard), "table_error": error_message}
+        context = {**_devices_context(request, order, wizard, moved), "table_error": error_message}
         return render(request, "orders/wizard/_transfer.html", context, status=200)
+    _moved_toasts(request, moved)
     if error_message:
         messages.error(request, error_message)
     query = request.GET.urlencode()

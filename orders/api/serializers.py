@@ -13,6 +13,7 @@ from core.api import IdField, QueryParamsSerializer
 from devices.models import Device, Ownership
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import ORDER_ORDERINGS
+from orders.totals import order_totals
 from orders.transfer_selectors import TRANSFERABLE_ORDERINGS
 
 # --- the order -----------------------------------------------------------------------------------------------------
@@ -29,18 +30,34 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OrderTotalField(serializers.DecimalField):
+    """One of orders.totals.order_totals' figures, read from the order's prefetched lines."""
+
+    def __init__(self, *, figure: str, **kwargs):
+        self.figure = figure
+        super().__init__(max_digits=18, decimal_places=2, read_only=True, source="*", **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(order_totals(lines=instance.lines.all(), currency=instance.currency), self.figure)
+
+
 class OrderSerializer(serializers.ModelSerializer):
     """An order with its lines: `selected` lines ship new from the vendor, unselected ones are transfers."""
 
     account = AccountSummarySerializer(read_only=True)
     quote_number = serializers.CharField(source="quote.number", read_only=True)
     total = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    total_shipped = OrderTotalField(figure="shipped", help_text="The lines shipped new from the vendor.")
+    total_transferred = OrderTotalField(
+        figure="transferred", help_text="The lines filled by transferred devices: not charged as new hardware."
+    )
     lines = OrderLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Order
         fields = ["id", "number", "status", "quote", "quote_number", "project", "account", "currency", "total",
-                  "pbx", "po_number", "conversion_date", "confirmed_at", "created_at", "lines"]
+                  "total_shipped", "total_transferred", "pbx", "po_number", "conversion_date", "confirmed_at",
+                  "created_at", "lines"]
         read_only_fields = fields
 
 

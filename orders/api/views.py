@@ -12,14 +12,13 @@ a 404 before the key is looked at.
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Pbx
 from core.api import PartnerScopedMixin, error_responses, list_error_responses
 from core.idempotency import IDEMPOTENCY_HEADER, idempotent_post
-from core.money import ZERO
+from core.parsers import JSONParser
 from devices.models import Device
 from orders.api.serializers import (
     ConfirmInputSerializer,
@@ -34,6 +33,7 @@ from orders.exceptions import OrderNotDraft
 from orders.models import Order, OrderStatus
 from orders.selectors import order_get, order_list_with_lines
 from orders.services.confirm import order_confirm, order_preview
+from orders.totals import order_totals
 from orders.transfer_selectors import (
     order_confirmation_get,
     order_for_confirm_get,
@@ -70,7 +70,7 @@ class OrderDetailApi(PartnerScopedMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         order = order_get(partner=self.partner, order_id=self.kwargs["id"])
-        order.total = sum((line.unit_price * line.quantity for line in order.lines.all()), ZERO)
+        order.total = order_totals(lines=order.lines.all(), currency=order.currency).total
         return order
 
 

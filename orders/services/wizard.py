@@ -7,21 +7,45 @@ of forking it; once the order is confirmed every step answers `order_not_draft`.
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import Pbx, User
 from core.errors import NotFound
-from devices.models import Device
+from devices.exceptions import DeviceErrorCode
+from devices.models import CustodyEvent, Device
 from orders.exceptions import OrderErrorCode, OrderInvalid, OrderNotDraft, WizardStepNotAllowed
 from orders.models import Order, OrderLine, OrderStatus, OrderWizard, WizardStep
-from orders.rules import PickedDevice, UnselectedLine, pbx_needed, pick_problem, picks_fitting
+from orders.rules import PickedDevice, UnselectedLine, pbx_needed, pick_problem, picks_allocate, picks_fitting
 from orders.services.confirm import order_confirm, order_preview, receiving_pbx_check
 from orders.services.preview import OrderPreview
 from orders.transfer_selectors import picked_devices_get
 
 STEP_NAMES = {WizardStep.PBX: "the PBX screen", WizardStep.DEVICES: "the devices screen",
               WizardStep.SUMMARY: "the summary"}
+
+
+@dataclass(frozen=True)
+class MovedPick:
+    """A picked device another confirmed order moved meanwhile: dropped from the picks, named on screen 2."""
+
+    serial: str
+    order_number: str
+
+    @property
+    def message(self) -> str:
+        by = f" by order {self.order_number}" if self.order_number else ""
+        return f"{self.serial} was moved{by} meanwhile and was removed from your picks."
+
+
+@dataclass(frozen=True)
+class DevicesScreen:
+    """Screen 2's state once the moved picks have left: the wizard, its picks as orders.rules reads them, the moved."""
+
+    wizard: OrderWizard
+    picked: list[PickedDevice]
+    moved: list[MovedPick]
 
 
 def _order_check(*, order: Order, user: User) -> Order:
@@ -162,7 +186,9 @@ def order_wizard_toggle_transfer(*, order: Order, user: User, device: Device, pi
     _step_check(wizard=wizard, step=WizardStep.DEVICES)
     if device.partner_id != order.partner_id:
         raise NotFound("Device not found.")
-    transfers = [pk for pk in wizard.transfers if pk != device.pk]
+    # A pick another order moved meanwhile takes no room: it leaves before this device is checked.
+    kept, _ = _moved_split(order=order, wizard=wizard)
+    transfers = [p.device_id for p in kept if p.device_id != device.pk]
     if picked:
         _pick_check(order=order, wizard=wizard, device=device, others=transfers)
         transfers.append(device.pk)
@@ -185,6 +211,57 @@ def _pick_check(*, order: Order, wizard: OrderWizard, device: Device, others: li
     )
     if problem is not None:
         raise problem.error()
+
+
+def _moved_split(*, order: Order, wizard: OrderWizard) -> tuple[list[PickedDevice], list[MovedPick]]:
+    """The saved picks without those another confirmed order moved meanwhile (orders.rules says which), and those."""
+    picked = _picked(order=order, device_ids=wizard.transfers)
+    if not any(p.moved_by_another_order for p in picked):
+        return picked, []
+    allocation = picks_allocate(
+        receiving_account_id=order.account_id, receiving_account_name=order.account.name,
+        unselected=_unselected(order=order, line_ids=wizard.unselected_lines), picked=picked,
+    )
+    moved_ids: set[int] = set()
+    for problem in allocation.problems:
+        if problem.code == DeviceErrorCode.DEVICES_UNAVAILABLE:
+            moved_ids |= problem.device_ids
+    kept = [p for p in picked if p.device_id not in moved_ids]
+    if not moved_ids:
+        return kept, []
+    # The order that holds each one now: its custody's open interval names it.
+    moved_by = dict(
+        CustodyEvent.objects.filter(partner=order.partner, device_id__in=moved_ids, ended_on__isnull=True,
+                                    order__isnull=False)
+        .exclude(order_id=order.pk)
+        .values_list("device_id", "order__number")
+    )
+    moved = sorted((MovedPick(serial=p.serial, order_number=moved_by.get(p.device_id, ""))
+                    for p in picked if p.device_id in moved_ids), key=lambda m: m.serial)
+    return kept, moved
+
+
+def order_wizard_drop_moved(*, order: Order, user: User) -> DevicesScreen:
+    """Screen 2 opened or changed: picks another confirmed order moved meanwhile leave the picks and the count.
+
+    They can be neither confirmed nor seen in the table any more, so keeping them would block their
+    replacements; the caller names them to the partner. Nothing is written when nothing moved.
+    """
+    wizard = order_wizard_open(order=order, user=user, step=WizardStep.DEVICES)
+    kept, moved = _moved_split(order=order, wizard=wizard)
+    if not moved:
+        return DevicesScreen(wizard=wizard, picked=kept, moved=[])
+    with transaction.atomic():
+        current = _order_check(order=order, user=user)
+        wizard = _locked(order=current)
+        _step_check(wizard=wizard, step=WizardStep.DEVICES)
+        kept, moved = _moved_split(order=current, wizard=wizard)
+        if moved:
+            wizard.transfers = [p.device_id for p in kept]
+            wizard.step = min(wizard.step, WizardStep.DEVICES)
+            wizard.updated_by = user
+            wizard.save()
+    return DevicesScreen(wizard=wizard, picked=kept, moved=moved)
 
 
 def order_wizard_summary(*, order: Order, user: User, conversion_date: dt.date | None = None) -> OrderPreview:

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from core.errors import ApplicationError, NotFound
 from orders.models import OrderWizard
@@ -226,3 +227,41 @@ def test_another_partners_user_cannot_open_the_wizard(example, user_uk):
     with pytest.raises(NotFound):
         order_wizard_get_or_start(order=example.order, user=user_uk)
     assert not OrderWizard.objects.exists()
+
+
+def test_a_pick_another_order_moved_meanwhile_leaves_the_picks_and_can_be_replaced(example, user_it, client_it):
+    # given Bianchi SpA's wizard with the four WorkForce devices picked on screen 2
+    order = example.order
+    order_wizard_save_pbx(order=order, user=user_it, pbx=example.pbx)
+    order_wizard_toggle_line(order=order, user=user_it, line=example.line, selected=False)
+    for device in example.devices:
+        order_wizard_toggle_transfer(order=order, user=user_it, device=device, picked=True)
+    # and Gialli Srl's order, whose wizard picked the first of them too
+    gialli = factories.AccountFactory(partner=example.partner, name="Gialli Srl")
+    gialli_pbx = factories.PbxFactory(account=gialli, partner=example.partner)
+    other = factories.draft_order(account=gialli, lines=[{"product": example.workforce, "quantity": 1}])
+    other_line = other.lines.get()
+    taken = example.devices[0]
+    order_wizard_save_pbx(order=other, user=user_it, pbx=gialli_pbx)
+    order_wizard_toggle_line(order=other, user=user_it, line=other_line, selected=False)
+    order_wizard_toggle_transfer(order=other, user=user_it, device=taken, picked=True)
+    # when Gialli Srl's order is confirmed first
+    order_wizard_save_devices(order=other, user=user_it, unselected_lines=[other_line.pk], transfers=[taken.pk],
+                              conversion_date=CONVERSION)
+    order_wizard_confirm(order=other, user=user_it, conversion_date=CONVERSION)
+    # and Bianchi SpA's wizard opens screen 2
+    response = client_it.get(reverse("orders:confirm_devices", args=[order.pk]))
+    # then the moved device has left the saved picks and the count, and the page names it
+    assert response.status_code == 200
+    assert wizard_state(order)[4] == [d.pk for d in example.devices[1:]]
+    html = response.content.decode()
+    assert "WorkForce: 3 of 4 picked" in html
+    assert f"{taken.serial} was moved by order {other.number} meanwhile and was removed from your picks." in html
+    # and a WorkForce device of another customer can be picked in its place
+    replacement = factories.hwaas_device(account=example.rossi, product=example.workforce)
+    order_wizard_toggle_transfer(order=order, user=user_it, device=replacement, picked=True)
+    assert wizard_state(order)[4] == [d.pk for d in example.devices[1:]] + [replacement.pk]
+    # and screen 2 saves with the picks as they are now
+    order_wizard_save_devices(order=order, user=user_it, unselected_lines=[example.line.pk],
+                              transfers=wizard_state(order)[4], conversion_date=CONVERSION)
+    assert wizard_state(order)[0] == 3

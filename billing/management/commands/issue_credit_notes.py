@@ -1,4 +1,4 @@
-"""Run the credit note sweep by hand: issue what is due, flag overdue notes, finish missing PDFs."""
+"""Run the credit note sweep by hand: issue every scheduled note, flag overdue notes, finish missing PDFs."""
 
 import json
 
@@ -8,14 +8,15 @@ from billing.services.credit_notes import credit_notes_issue_due
 
 
 class Command(BaseCommand):
-    help = "Issue scheduled credit notes whose task was lost, flag overdue ones and render missing PDFs."
+    help = "Issue every scheduled credit note now, flag overdue ones and render missing PDFs."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args, **options):
-        # The sweep opens each note's partner scope itself (see credit_notes_issue_due).
-        report = credit_notes_issue_due()
+        # The sweep opens each note's partner scope itself (see credit_notes_issue_due). By hand, every
+        # scheduled note is issued now: the clerk asked for it, no task is left to wait for.
+        report = credit_notes_issue_due(include_fresh=True)
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict()))
             return
