@@ -4,7 +4,9 @@
 #   make lint      ruff + "no model change without a migration" + the layers (lint-imports)
 #   make test      install, then lint + pytest against a throwaway PostgreSQL and Redis
 #                  (extra pytest arguments: make test PYTEST_ARGS="-k quotes -x")
-#   make run       install, then the dev server + Celery worker + beat on SQLite with demo data
+#   make run       install, then the portal as a partner sees it (DEBUG off, static files by WhiteNoise)
+#                  + Celery worker + beat on SQLite with demo data
+#   make dev       the same for developers: DEBUG on (Django's debug pages), code reloaded on change
 #   make bench     the benchmark script
 #
 # Every step is idempotent: a second `make install` checks and does nothing (and needs no network).
@@ -31,10 +33,10 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 PYTEST_ARGS ?=
 
-.PHONY: help install install-system install-uv install-python install-node lint test run bench
+.PHONY: help install install-system install-uv install-python install-node lint test run dev bench
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 install: install-system install-python install-node .env
 
@@ -74,10 +76,11 @@ node_modules/.installed.stamp: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The settings require SECRET_KEY unless DEBUG is on; any value does for these checks.
+# The settings require SECRET_KEY and PORTAL_BASE_URL unless DEBUG is on; any value does for these checks.
 lint: install-python
 	.venv/bin/ruff check .
-	SECRET_KEY="$${SECRET_KEY:-lint-only-not-a-secret}" .venv/bin/python manage.py makemigrations --check --dry-run
+	SECRET_KEY="$${SECRET_KEY:-lint-only-not-a-secret}" PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://lint.invalid}" \
+	  .venv/bin/python manage.py makemigrations --check --dry-run
 	.venv/bin/lint-imports
 
 test: install
@@ -85,6 +88,9 @@ test: install
 
 run: install
 	scripts/run.sh
+
+dev: install
+	scripts/run.sh --dev
 
 bench: install
 	.venv/bin/python bench/run.py

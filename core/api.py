@@ -128,6 +128,9 @@ class QueryParamsSerializer(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
+            if isinstance(field, serializers.ChoiceField):
+                # Blank is dropped before validation; the schema lists it as one more choice.
+                field.allow_blank = True
             if isinstance(field, serializers.CharField):
                 # Blank is dropped before validation: the schema says it may be sent (as a second,
                 # empty string beside the pattern).

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Local demo: the dev server, a Celery worker and Celery beat on demo data.
+# Local demo: the web server, a Celery worker and Celery beat on demo data.
 #
-#   scripts/run.sh            (PORT=8080 scripts/run.sh for another port)
+#   scripts/run.sh         the portal as a partner sees it (`make run`): DEBUG off, the portal's own
+#                          404/500 pages, static files collected into var/staticfiles and served by WhiteNoise
+#   scripts/run.sh --dev   for developers (`make dev`): DEBUG on (Django's debug pages), code reloaded on change
+#
+#   PORT=8080 scripts/run.sh for another port.
 #
 # The database is the settings' default, an SQLite file in var/, unless DATABASE_URL is set.
 # Redis is a private, memory-only instance on a free loopback port. Ctrl-C (or TERM) stops
@@ -10,9 +14,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+case "${1:-}" in
+  "") mode=run ;;
+  --dev) mode=dev ;;
+  *) echo "usage: scripts/run.sh [--dev]" >&2; exit 2 ;;
+esac
+
 unset PYTHONDONTWRITEBYTECODE   # makes every Django start about 4x slower; see the Makefile
-export DEBUG=1
+if [ "$mode" = dev ]; then
+  export DEBUG=1
+  runserver_args=()
+else
+  # Set here, not left to .env or the shell: what `make run` shows is what a partner sees.
+  export DEBUG=0
+  runserver_args=(--noreload)
+  # With DEBUG off the settings require a secret key: `make install` writes this checkout's own into .env.
+  if [ -z "${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then
+    echo "No SECRET_KEY: run 'make install' (it writes one into .env) or export SECRET_KEY." >&2
+    exit 1
+  fi
+fi
 PORT=${PORT:-8000}
+export PORTAL_BASE_URL="http://127.0.0.1:$PORT"   # the signing links in emails point at this server
 py=.venv/bin/python
 mkdir -p var
 
@@ -47,9 +70,13 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 
 "$py" manage.py migrate --noinput
 "$py" manage.py load_demo
+if [ "$mode" = run ]; then
+  # WhiteNoise serves what is collected in STATIC_ROOT (it reads the folder once, at start).
+  "$py" manage.py collectstatic --noinput -v 0
+fi
 
 set -m   # job control: every background job gets its own process group
-"$py" manage.py runserver "127.0.0.1:$PORT" &
+"$py" manage.py runserver "${runserver_args[@]}" "127.0.0.1:$PORT" &
 pids+=($!)
 # Two pool processes are plenty for a demo (the default is one per CPU, all on one SQLite file).
 .venv/bin/celery -A hwaas_portal worker -l info --concurrency 2 &
@@ -72,6 +99,7 @@ cat <<BANNER
   partner logins (password demo-pass-2026):  it-admin  it-sales  uk-admin  uk-sales
   staff login:                               staff / demo-pass-2026
 
+  $(if [ "$mode" = dev ]; then echo "DEBUG on, code reloads on change (make dev)."; else echo "As a partner sees it: DEBUG off (make dev to debug)."; fi)
   Redis on 127.0.0.1:$REDIS_PORT.  Ctrl-C stops everything.
 
 BANNER

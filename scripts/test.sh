@@ -75,7 +75,7 @@ else
   step .venv/bin/ruff check .
   step .venv/bin/lint-imports
   step .venv/bin/python manage.py makemigrations --check --dry-run
-  step .venv/bin/pytest "$@"
+  step .venv/bin/pytest -m "not embedded" "$@"
   # `make run` serves the embedded SQLite database: the suite runs there too, but for the tests of
   # PostgreSQL itself (row-lock races, triggers, table statistics).
   step env -u DATABASE_URL .venv/bin/pytest -m "not postgresql and not concurrency" "$@"

@@ -181,7 +181,8 @@
 
   document.addEventListener("focusin", function (event) {
     if (!active) {
-      lastFocusOutside = event.target;
+      // An htmx swap may focus a modal's [autofocus] before the modal is set up: that is no opener.
+      if (!event.target.closest(".slds-modal")) { lastFocusOutside = event.target; }
     } else if (!active.modal.contains(event.target)) {
       // A click or script put the focus behind the modal: bring it back.
       var items = visibleFocusables(active.modal);

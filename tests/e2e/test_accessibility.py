@@ -130,6 +130,29 @@ def _quote_skip_signing_dialog(page, live_server, world):
     expect(page.get_by_role("dialog", name="Skip signing?")).to_be_visible()
 
 
+def _details_tab_clicked(path):
+    """The record page with its Details tab opened by a click (switched in place by portal.js)."""
+    def visit(page, live_server, world):
+        page.goto(live_server.url + path(world))
+        page.get_by_role("tab", name="Details").click()
+        expect(page.get_by_role("tabpanel", name="Details")).to_be_visible()
+    return visit
+
+
+def _project_created_toast(page, live_server, world):
+    """Change Order → Bianchi SpA → Next: the project page with its success toast floating over it."""
+    page.goto(live_server.url + reverse("projects:change_order"))
+    page.locator("label", has_text="Bianchi SpA").first.click()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("status").filter(has_text="created")).to_be_visible()
+
+
+def _quote_not_editable_toast(page, live_server, world):
+    """Edit lines of a presented quote: back on the quote with an error toast."""
+    page.goto(live_server.url + reverse("quotes:edit", args=[_presented_quote(world).pk]))
+    expect(page.get_by_role("alert").filter(has_text="only a draft quote can be edited")).to_be_visible()
+
+
 def _login_failed(page, live_server, world):
     page.goto(live_server.url + reverse("login"))
     page.get_by_label("Username").fill(world.username)
@@ -153,13 +176,28 @@ PAGES = {
     "projects list": _open(lambda world: (_draft_quote(world), reverse("projects:list"))[1]),
     "change order": _open(lambda world: reverse("projects:change_order")),
     "project detail": _open(lambda world: reverse("projects:detail", args=[_draft_quote(world).project_id])),
+    "project detail details tab": _open(
+        lambda world: reverse("projects:detail", args=[_draft_quote(world).project_id]) + "?tab=details"),
+    "project detail details tab clicked": _details_tab_clicked(
+        lambda world: reverse("projects:detail", args=[_draft_quote(world).project_id])),
+    "project created toast": _project_created_toast,
     "quotes list": _open(lambda world: (_draft_quote(world), reverse("quotes:list"))[1]),
     "quote detail": _open(lambda world: reverse("quotes:detail", args=[_draft_quote(world).pk])),
     "quote detail presented": _open(lambda world: reverse("quotes:detail", args=[_presented_quote(world).pk])),
+    "quote detail details tab": _open(lambda world: reverse("quotes:detail", args=[_draft_quote(world).pk])
+                                      + "?tab=details"),
+    "quote detail details tab clicked": _details_tab_clicked(
+        lambda world: reverse("quotes:detail", args=[_presented_quote(world).pk])),
     "quote skip signing dialog": _quote_skip_signing_dialog,
+    "quote not editable toast": _quote_not_editable_toast,
     "quote edit": _open(lambda world: reverse("quotes:edit", args=[_draft_quote(world).pk])),
     "orders list": _open(lambda world: (_draft_order(world), reverse("orders:list"))[1]),
     "order detail": _open(lambda world: reverse("orders:detail", args=[_draft_order(world).pk])),
+    "order detail confirmed": _open(lambda world: reverse("orders:detail", args=[_confirmed_order(world).pk])),
+    "order detail details tab": _open(lambda world: reverse("orders:detail", args=[_confirmed_order(world).pk])
+                                      + "?tab=details"),
+    "order detail details tab clicked": _details_tab_clicked(
+        lambda world: reverse("orders:detail", args=[_draft_order(world).pk])),
     "confirm order screen 1": _wizard_screen_1,
     "confirm order screen 2": _wizard_screen_2,
     "confirm order screen 2 with transfers": _wizard_screen_2_transfers,
