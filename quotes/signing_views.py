@@ -6,6 +6,8 @@ verified token first and then opens that quote's partner scope on purpose, aroun
 makes and the page it renders, so nothing of another partner can be reached through a link.
 """
 
+from functools import wraps
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,79 +34,82 @@ def _is_link_problem(exc: ApplicationError) -> bool:
     return exc.status_code == 410 or exc.code.startswith("signing_link")
 
 
-def sign_view(request: HttpRequest, token: str) -> HttpResponse:
-    """Show the proposal to the customer; on POST sign it (name + 'I accept')."""
-    try:
-        claim = signing_token_read(token=token)
-    except ApplicationError as exc:
-        return _link_problem(request, exc)
-    # No partner is logged in: the verified token names the quote's partner, so its scope is opened
-    # here on purpose; without it every query below would raise ScopeError.
-    with partner_scope(claim.partner_id):
+def _signing_link(view):
+    """Read the link's token, then run the view inside the quote's partner scope.
+
+    No partner is logged in: the verified token names the quote's partner, so its scope is opened here
+    on purpose; without it every query of the view would raise ScopeError. A dead link shows the problem page.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         try:
-            quote = quote_signable_get(claim=claim)
+            claim = signing_token_read(token=token)
         except ApplicationError as exc:
             return _link_problem(request, exc)
-        ready = quote_proposal_ready(quote=quote)
-        form = SignForm(initial={"pdf_sha256": quote.proposal_pdf_sha256})
-        if request.method == "POST" and ready:
-            form = SignForm(request.POST)
-            if form.is_valid():
-                try:
-                    signed = services.quote_sign(
-                        token=token, signer_name=form.cleaned_data["signer_name"], ip_address=client_ip(request),
-                        user_agent=request.headers.get("User-Agent", ""),
-                        pdf_sha256=form.cleaned_data["pdf_sha256"],
-                    )
-                except ApplicationError as exc:
-                    if _is_link_problem(exc):
-                        return _link_problem(request, exc)
-                    form.add_error(None, exc.message)
-                else:
-                    return render(request, "quotes/sign_done.html", {
-                        "quote": signed, "accepted": True, "signer_name": form.cleaned_data["signer_name"],
-                    })
-        context = {
-            "quote": quote, "lines": list(quote.lines.all()), "total": quote_totals(quote=quote).net, "ready": ready,
-            "form": form, "decline_form": DeclineForm(), "token": token,
-            "pdf_url": reverse("quotes:sign_pdf", kwargs={"token": token}),
-        }
-        # Nobody is signed in, so no request locale: the proposal reads in its partner's conventions.
-        with use_locale(quote.partner.language, quote.partner.country):
-            return render(request, "quotes/sign.html", context)
+        with partner_scope(claim.partner_id):
+            return view(request, token, claim)
+
+    return wrapper
+
+
+@_signing_link
+def sign_view(request: HttpRequest, token: str, claim) -> HttpResponse:
+    """Show the proposal to the customer; on POST sign it (name + 'I accept')."""
+    try:
+        quote = quote_signable_get(claim=claim)
+    except ApplicationError as exc:
+        return _link_problem(request, exc)
+    ready = quote_proposal_ready(quote=quote)
+    form = SignForm(initial={"pdf_sha256": quote.proposal_pdf_sha256})
+    if request.method == "POST" and ready:
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                signed = services.quote_sign(
+                    token=token, signer_name=form.cleaned_data["signer_name"], ip_address=client_ip(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                    pdf_sha256=form.cleaned_data["pdf_sha256"],
+                )
+            except ApplicationError as exc:
+                if _is_link_problem(exc):
+                    return _link_problem(request, exc)
+                form.add_error(None, exc.message)
+            else:
+                return render(request, "quotes/sign_done.html", {
+                    "quote": signed, "accepted": True, "signer_name": form.cleaned_data["signer_name"],
+                })
+    context = {
+        "quote": quote, "lines": list(quote.lines.all()), "total": quote_totals(quote=quote).net, "ready": ready,
+        "form": form, "decline_form": DeclineForm(), "token": token,
+        "pdf_url": reverse("quotes:sign_pdf", kwargs={"token": token}),
+    }
+    # Nobody is signed in, so no request locale: the proposal reads in its partner's conventions.
+    with use_locale(quote.partner.language, quote.partner.country):
+        return render(request, "quotes/sign.html", context)
 
 
 @require_POST
-def sign_decline_view(request: HttpRequest, token: str) -> HttpResponse:
+@_signing_link
+def sign_decline_view(request: HttpRequest, token: str, claim) -> HttpResponse:
     """The customer declines the proposal (an optional name is recorded)."""
     form = DeclineForm(request.POST)
     name = form.cleaned_data["signer_name"] if form.is_valid() else ""
     try:
-        claim = signing_token_read(token=token)
+        quote = services.quote_decline(token=token, signer_name=name, ip_address=client_ip(request),
+                                       user_agent=request.headers.get("User-Agent", ""))
     except ApplicationError as exc:
         return _link_problem(request, exc)
-    # No partner is logged in: the token names the quote's partner, whose scope is opened on purpose.
-    with partner_scope(claim.partner_id):
-        try:
-            quote = services.quote_decline(token=token, signer_name=name, ip_address=client_ip(request),
-                                           user_agent=request.headers.get("User-Agent", ""))
-        except ApplicationError as exc:
-            return _link_problem(request, exc)
-        return render(request, "quotes/sign_done.html", {"quote": quote, "accepted": False})
+    return render(request, "quotes/sign_done.html", {"quote": quote, "accepted": False})
 
 
-def sign_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
+@_signing_link
+def sign_pdf_view(request: HttpRequest, token: str, claim) -> HttpResponse:
     """The proposal PDF, authorised by the signing link itself."""
     try:
-        claim = signing_token_read(token=token)
+        quote = quote_signable_get(claim=claim)
     except ApplicationError as exc:
         return _link_problem(request, exc)
-    # No partner is logged in: the token names the quote's partner, whose scope is opened on purpose.
-    with partner_scope(claim.partner_id):
-        try:
-            quote = quote_signable_get(claim=claim)
-        except ApplicationError as exc:
-            return _link_problem(request, exc)
-        if not quote_proposal_ready(quote=quote):
-            raise Http404("The proposal PDF is not ready yet.")
-        return pdf_response(quote.proposal_pdf, f"{quote.number}.pdf", download=False)
+    if not quote_proposal_ready(quote=quote):
+        raise Http404("The proposal PDF is not ready yet.")
+    return pdf_response(quote.proposal_pdf, f"{quote.number}.pdf", download=False)
